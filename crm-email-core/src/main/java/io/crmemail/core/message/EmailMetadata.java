@@ -1,0 +1,165 @@
+package io.crmemail.core.message;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the CRM surface shows in a comment's {@code metadata}: what was asked for (templates as
+ * written, merged only at transmission) and what happened since.
+ *
+ * @param status            current status
+ * @param smtpIntegrationId integration the message goes out through
+ * @param fromIdentity      sender
+ * @param to                recipients as given (RFC 5322 form)
+ * @param cc                carbon copies
+ * @param bcc               blind carbon copies (never written to headers)
+ * @param subject           subject template, may contain {@code {{field:slug}}}
+ * @param body              HTML body template, may contain {@code {{field:slug}}}
+ * @param signatureId       signature chosen by the sender, may be null
+ * @param signatureHtml     the signature's sanitised HTML as it was when the message was accepted
+ * @param attachments       files to attach
+ * @param messageId         the RFC 5322 Message-ID, fixed at acceptance so retries keep it
+ * @param scheduledAt       earliest transmission time, null for "now"
+ * @param attempts          transmission attempts so far
+ * @param nextAttemptAt     when the next attempt is due (null once final)
+ * @param sentAt            when the server accepted it
+ * @param readAt            first pixel hit
+ * @param bouncedAt         when it bounced
+ * @param droppedAt         when it was given up
+ * @param cancelledAt       when it was cancelled
+ * @param repliedAt         first reply received
+ * @param smtpResponse      the server's last reply line
+ * @param error             the reason of the last failure (retry, bounce or drop)
+ * @param recipients        per-recipient outcome of the accepted transmission
+ */
+public record EmailMetadata(
+        EmailStatus status,
+        Long smtpIntegrationId,
+        Mailbox fromIdentity,
+        List<String> to,
+        List<String> cc,
+        List<String> bcc,
+        String subject,
+        String body,
+        Long signatureId,
+        String signatureHtml,
+        List<AttachmentRef> attachments,
+        String messageId,
+        Instant scheduledAt,
+        int attempts,
+        Instant nextAttemptAt,
+        Instant sentAt,
+        Instant readAt,
+        Instant bouncedAt,
+        Instant droppedAt,
+        Instant cancelledAt,
+        Instant repliedAt,
+        String smtpResponse,
+        String error,
+        List<RecipientResult> recipients) {
+
+    public EmailMetadata {
+        to = List.copyOf(to == null ? List.of() : to);
+        cc = List.copyOf(cc == null ? List.of() : cc);
+        bcc = List.copyOf(bcc == null ? List.of() : bcc);
+        attachments = List.copyOf(attachments == null ? List.of() : attachments);
+        recipients = List.copyOf(recipients == null ? List.of() : recipients);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /** Builds a changed copy; fields not set keep their values. */
+    public static final class Builder {
+        private EmailStatus status;
+        private Long smtpIntegrationId;
+        private Mailbox fromIdentity;
+        private List<String> to;
+        private List<String> cc;
+        private List<String> bcc;
+        private String subject;
+        private String body;
+        private Long signatureId;
+        private String signatureHtml;
+        private List<AttachmentRef> attachments;
+        private String messageId;
+        private Instant scheduledAt;
+        private int attempts;
+        private Instant nextAttemptAt;
+        private Instant sentAt;
+        private Instant readAt;
+        private Instant bouncedAt;
+        private Instant droppedAt;
+        private Instant cancelledAt;
+        private Instant repliedAt;
+        private String smtpResponse;
+        private String error;
+        private List<RecipientResult> recipients;
+
+        private Builder(EmailMetadata m) {
+            if (m == null) {
+                return;
+            }
+            status = m.status;
+            smtpIntegrationId = m.smtpIntegrationId;
+            fromIdentity = m.fromIdentity;
+            to = m.to;
+            cc = m.cc;
+            bcc = m.bcc;
+            subject = m.subject;
+            body = m.body;
+            signatureId = m.signatureId;
+            signatureHtml = m.signatureHtml;
+            attachments = m.attachments;
+            messageId = m.messageId;
+            scheduledAt = m.scheduledAt;
+            attempts = m.attempts;
+            nextAttemptAt = m.nextAttemptAt;
+            sentAt = m.sentAt;
+            readAt = m.readAt;
+            bouncedAt = m.bouncedAt;
+            droppedAt = m.droppedAt;
+            cancelledAt = m.cancelledAt;
+            repliedAt = m.repliedAt;
+            smtpResponse = m.smtpResponse;
+            error = m.error;
+            recipients = m.recipients;
+        }
+
+        public Builder status(EmailStatus v) { status = v; return this; }
+        public Builder smtpIntegrationId(Long v) { smtpIntegrationId = v; return this; }
+        public Builder fromIdentity(Mailbox v) { fromIdentity = v; return this; }
+        public Builder to(List<String> v) { to = v; return this; }
+        public Builder cc(List<String> v) { cc = v; return this; }
+        public Builder bcc(List<String> v) { bcc = v; return this; }
+        public Builder subject(String v) { subject = v; return this; }
+        public Builder body(String v) { body = v; return this; }
+        public Builder signatureId(Long v) { signatureId = v; return this; }
+        public Builder signatureHtml(String v) { signatureHtml = v; return this; }
+        public Builder attachments(List<AttachmentRef> v) { attachments = v; return this; }
+        public Builder messageId(String v) { messageId = v; return this; }
+        public Builder scheduledAt(Instant v) { scheduledAt = v; return this; }
+        public Builder attempts(int v) { attempts = v; return this; }
+        public Builder nextAttemptAt(Instant v) { nextAttemptAt = v; return this; }
+        public Builder sentAt(Instant v) { sentAt = v; return this; }
+        public Builder readAt(Instant v) { readAt = v; return this; }
+        public Builder bouncedAt(Instant v) { bouncedAt = v; return this; }
+        public Builder droppedAt(Instant v) { droppedAt = v; return this; }
+        public Builder cancelledAt(Instant v) { cancelledAt = v; return this; }
+        public Builder repliedAt(Instant v) { repliedAt = v; return this; }
+        public Builder smtpResponse(String v) { smtpResponse = v; return this; }
+        public Builder error(String v) { error = v; return this; }
+        public Builder recipients(List<RecipientResult> v) { recipients = v; return this; }
+
+        public EmailMetadata build() {
+            return new EmailMetadata(status, smtpIntegrationId, fromIdentity, to, cc, bcc, subject, body,
+                    signatureId, signatureHtml, attachments, messageId, scheduledAt, attempts, nextAttemptAt,
+                    sentAt, readAt, bouncedAt, droppedAt, cancelledAt, repliedAt, smtpResponse, error, recipients);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.crmemail.core.message;
+
+import java.util.Locale;
+
+/** The status of an email comment as the CRM surface shows it in {@code metadata.status}. */
+public enum EmailStatus {
+    /** Accepted, waiting for its {@code scheduledAt}. */
+    SCHEDULED,
+    /** Accepted, waiting for a worker (also between retries). */
+    QUEUED,
+    /** The SMTP server accepted it. */
+    SENT,
+    /** Sent, and its tracking pixel was loaded. */
+    READ,
+    /** Permanently refused (5xx) or reported back as undeliverable. */
+    BOUNCED,
+    /** Given up on (retries exhausted, record gone, suppressed, …); the reason is in {@code error}. */
+    DROPPED,
+    /** Cancelled by a caller before it was sent. */
+    CANCELLED,
+    /** An inbound message stored on the record. */
+    RECEIVED;
+
+    /** Lower-case wire form, e.g. {@code queued}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True while the message may still be transmitted. */
+    public boolean isPending() {
+        return this == SCHEDULED || this == QUEUED;
+    }
+}

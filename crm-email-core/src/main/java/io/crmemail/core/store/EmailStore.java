@@ -1,0 +1,111 @@
+package io.crmemail.core.store;
+
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.signature.Signature;
+import io.crmemail.core.tracking.EmailEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything persistent. Operations are coarse and each is atomic: an implementation never leaves half
+ * a message behind. Implementations must be thread-safe; several nodes may share one store.
+ * {@code InMemoryEmailStore} ships in core, {@code JdbcEmailStore} in crm-email-jdbc, and both pass
+ * {@code EmailStoreContract}.
+ */
+public interface EmailStore {
+
+    // ---- messages -------------------------------------------------------------------------------
+
+    /**
+     * Atomically creates the comment, its outbox entry (due at {@code dueAt}, with no attempts yet) and
+     * its tokens. Returns the stored message with its id. Tokens must be unique store-wide.
+     */
+    EmailMessage enqueue(NewEmail email);
+
+    Optional<EmailMessage> find(long messageId);
+
+    /** The email comments of one record, oldest first (newest last). */
+    List<EmailMessage> listForRecord(long accountId, RecordRef record);
+
+    // ---- delivery -------------------------------------------------------------------------------
+
+    /**
+     * Claims up to {@code limit} outbox entries that are due at {@code now} and not leased (or whose lease
+     * expired), leasing them to {@code owner} until {@code now + lease} and counting one more attempt.
+     * Entries of different accounts are interleaved so one account's backlog cannot starve the others.
+     */
+    List<DeliveryJob> claimDue(Instant now, String owner, Duration lease, int limit);
+
+    /**
+     * Applies the outcome of an attempt, with its event, in one transaction. A final outcome (sent,
+     * bounced, dropped) removes the outbox entry and applies if the entry still exists, whoever holds
+     * the lease; a retry reschedules the entry and applies only while {@code owner} holds the lease.
+     *
+     * @return false when nothing was applied (entry gone: cancelled or already completed elsewhere)
+     */
+    boolean complete(long messageId, String owner, DeliveryUpdate update);
+
+    /** Gives back a lease without counting the attempt, e.g. at shutdown for jobs never started. */
+    void release(long messageId, String owner);
+
+    /**
+     * True while the outbox entry exists and is leased by {@code owner}: a worker asks this right before
+     * transmitting, so a message cancelled after it was claimed is not sent.
+     */
+    boolean holdsLease(long messageId, String owner, Instant now);
+
+    /**
+     * Cancels a message that is still pending: status becomes cancelled, cancelledAt is stamped, the
+     * outbox entry is removed and a cancelled event recorded.
+     *
+     * @return the message after the call; its status tells whether the cancel happened
+     */
+    Optional<EmailMessage> cancel(long messageId, Instant at);
+
+    // ---- tokens and events ------------------------------------------------------------------------
+
+    Optional<TrackingToken> findToken(String token);
+
+    /**
+     * Records an open event; if the message is {@code sent} it becomes {@code read} with
+     * {@code readAt = event.occurredAt()}, in the same transaction.
+     *
+     * @return true when this call flipped the status
+     */
+    boolean recordOpen(EmailEvent event);
+
+    /** Records an event on its own. Returns it with its id. */
+    EmailEvent addEvent(EmailEvent event);
+
+    /** A message's events, oldest first. */
+    List<EmailEvent> events(long messageId);
+
+    // ---- signatures -------------------------------------------------------------------------------
+
+    /**
+     * Creates ({@code id == 0}) or updates a signature. When it is the default, every other signature of
+     * the same user stops being default, in the same transaction.
+     */
+    Signature saveSignature(Signature signature);
+
+    Optional<Signature> findSignature(long id);
+
+    /** A user's signatures, oldest first. */
+    List<Signature> signatures(long accountId, long userId);
+
+    boolean deleteSignature(long id);
+
+    // ---- integrations -----------------------------------------------------------------------------
+
+    /** Creates ({@code id == 0}, the store assigns one) or replaces an integration. */
+    SmtpIntegration saveIntegration(SmtpIntegration integration);
+
+    Optional<SmtpIntegration> findIntegration(long id);
+
+    /** An account's integrations, by id. */
+    List<SmtpIntegration> integrations(long accountId);
+}
