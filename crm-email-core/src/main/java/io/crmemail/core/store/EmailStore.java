@@ -70,6 +70,9 @@ public interface EmailStore {
 
     Optional<TrackingToken> findToken(String token);
 
+    /** The tokens created with a message (its pixel and reply tokens, later its click tokens). */
+    List<TrackingToken> tokens(long messageId);
+
     /**
      * Records an open event; if the message is {@code sent} it becomes {@code read} with
      * {@code readAt = event.occurredAt()}, in the same transaction.

@@ -1,0 +1,269 @@
+package io.crmemail.core;
+
+import io.crmemail.core.attachment.AttachmentStore;
+import io.crmemail.core.delivery.DeliveryEngine;
+import io.crmemail.core.delivery.DeliveryOptions;
+import io.crmemail.core.delivery.MailTransportFactory;
+import io.crmemail.core.delivery.RetryPolicy;
+import io.crmemail.core.delivery.SmtpTransportFactory;
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.integration.SmtpOption;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.record.RecordContext;
+import io.crmemail.core.record.RecordDirectory;
+import io.crmemail.core.signature.Signature;
+import io.crmemail.core.signature.SignatureRequest;
+import io.crmemail.core.signature.SignatureService;
+import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.store.InMemoryEmailStore;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.OpenTracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The one façade a host calls: send from a record, read a record's emails, signatures, SMTP options and
+ * tracking. Built from SPIs with {@link #builder()}; {@link #start()} starts the delivery workers and
+ * {@link #close()} stops them gracefully.
+ *
+ * <pre>{@code
+ * EmailService email = EmailService.builder()
+ *         .records(myRecordDirectory)
+ *         .attachments(new FileSystemAttachmentStore(Path.of("data/attachments")))
+ *         .publicBaseUrl("https://crm.example.com")
+ *         .replyDomain("reply.crm.example.com")
+ *         .build();
+ * email.start();
+ * SendResult sent = email.send(new Caller(1, 42), SendRequest.builder()
+ *         .record(123, 456).integration(7).from("Sales", "sales@acme.com")
+ *         .to("Jane <lead@example.org>").subject("Welcome {{field:title}}").body("<p>Hi</p>").build());
+ * }</pre>
+ */
+public final class EmailService implements AutoCloseable {
+
+    private final EmailStore store;
+    private final RecordDirectory records;
+    private final Clock clock;
+    private final SendValidator validator;
+    private final OutboundEnqueuer enqueuer;
+    private final SignatureService signatures;
+    private final OpenTracker openTracker;
+    private final DeliveryEngine engine;
+
+    private EmailService(Builder b) {
+        this.store = b.store;
+        this.records = b.records;
+        this.clock = b.clock;
+        EmailSettings settings = new EmailSettings(b.publicBaseUrl, b.replyDomain, b.limits);
+        this.validator = new SendValidator(b.records, b.store, b.attachments, settings.limits(), b.clock);
+        this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
+        this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
+        this.openTracker = new OpenTracker(b.store, b.clock);
+        this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
+                new DeliveryOptions(b.workers, b.batchSize, b.lease, b.pollInterval, b.retryPolicy, b.nodeId,
+                        b.shutdownTimeout), b.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- sending ----------------------------------------------------------------------------------
+
+    /**
+     * Validates and accepts a message from a record: in one store operation the {@code email_out}
+     * comment (status {@code queued}, or {@code scheduled}), its outbox entry and its tokens are created.
+     * Transmission happens later, on a worker.
+     *
+     * @throws EmailException with a code and the field at fault when the request is not acceptable
+     */
+    public SendResult send(Caller caller, SendRequest request) {
+        Objects.requireNonNull(caller, "caller");
+        if (request == null) {
+            throw EmailException.validation(null, "request body is required");
+        }
+        EmailMessage comment = enqueuer.enqueue(caller, validator.validate(caller, request));
+        engine.wake();
+        return new SendResult(comment.id(), comment.status(), comment);
+    }
+
+    /**
+     * Cancels a message that has not been sent yet.
+     *
+     * @throws EmailException not_found for an unknown id, conflict when it is no longer pending
+     */
+    public EmailMessage cancel(Caller caller, long messageId) {
+        visible(caller, messageId);
+        EmailMessage after = store.cancel(messageId, clock.instant())
+                .orElseThrow(() -> EmailException.notFound("id", "unknown email " + messageId));
+        if (after.status() != io.crmemail.core.message.EmailStatus.CANCELLED) {
+            throw new EmailException(ErrorCode.CONFLICT, "id",
+                    "email " + messageId + " is already " + after.status().wire() + " and can no longer be cancelled");
+        }
+        return after;
+    }
+
+    // ---- reading ----------------------------------------------------------------------------------
+
+    /** The record's email comments with their metadata, newest last. */
+    public List<EmailMessage> comments(Caller caller, long tableId, long recordId) {
+        RecordLookup.table(records, caller, tableId);
+        return store.listForRecord(caller.accountId(), new io.crmemail.core.message.RecordRef(tableId, recordId));
+    }
+
+    /** One email of the caller's account. @throws EmailException not_found */
+    public EmailMessage get(Caller caller, long messageId) {
+        return visible(caller, messageId);
+    }
+
+    /** A message's events, oldest first. @throws EmailException not_found */
+    public List<EmailEvent> events(Caller caller, long messageId) {
+        visible(caller, messageId);
+        return store.events(messageId);
+    }
+
+    /** The compose modal's data: the record's email values and its mergeable fields. */
+    public RecordContext recordContext(Caller caller, Long tableId, Long recordId) {
+        return RecordContexts.of(records, caller, tableId, recordId);
+    }
+
+    /** The account's integrations that have at least one from-domain, without credentials. */
+    public List<SmtpOption> smtpOptions(Caller caller) {
+        return store.integrations(caller.accountId()).stream()
+                .filter(i -> !i.fromDomains().isEmpty())
+                .map(SmtpIntegration::toOption)
+                .toList();
+    }
+
+    // ---- signatures -------------------------------------------------------------------------------
+
+    public List<Signature> signatures(Caller caller) {
+        return signatures.list(caller.accountId(), caller.userId());
+    }
+
+    public Signature createSignature(Caller caller, SignatureRequest request) {
+        return signatures.create(caller.accountId(), caller.userId(), request);
+    }
+
+    /** @throws EmailException not_found unless the signature is the caller's */
+    public Signature updateSignature(Caller caller, long id, SignatureRequest request) {
+        return signatures.update(caller.accountId(), caller.userId(), id, request);
+    }
+
+    /** @throws EmailException not_found unless the signature is the caller's */
+    public void deleteSignature(Caller caller, long id) {
+        signatures.delete(caller.accountId(), caller.userId(), id);
+    }
+
+    // ---- tracking ---------------------------------------------------------------------------------
+
+    /**
+     * Records a pixel hit. Never throws and returns nothing, so a caller cannot tell a known token from an
+     * unknown one. The first hit on a {@code sent} message makes it {@code read}.
+     */
+    public void trackOpen(String token, String userAgent, String ipAddress) {
+        openTracker.hit(token, userAgent, ipAddress);
+    }
+
+    // ---- administration ---------------------------------------------------------------------------
+
+    /** Creates ({@code id == 0}) or replaces an SMTP integration. */
+    public SmtpIntegration saveIntegration(SmtpIntegration integration) {
+        return store.saveIntegration(integration);
+    }
+
+    // ---- delivery lifecycle ----------------------------------------------------------------------
+
+    /** Starts the delivery workers. */
+    public EmailService start() {
+        engine.start();
+        return this;
+    }
+
+    /**
+     * Delivers one batch of due messages in the calling thread, for hosts that run delivery themselves
+     * (workers = 0) and for tests. Returns how many messages were attempted.
+     */
+    public int deliverDue() {
+        return engine.runOnce();
+    }
+
+    /** Stops the workers after their in-flight sends and closes all SMTP connections. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    private EmailMessage visible(Caller caller, long messageId) {
+        return store.find(messageId)
+                .filter(m -> m.accountId() == caller.accountId())
+                .orElseThrow(() -> EmailException.notFound("id", "unknown email " + messageId));
+    }
+
+    /** Builds an {@link EmailService}. Only {@link #records} and {@link #attachments} are required. */
+    public static final class Builder {
+        private EmailStore store;
+        private RecordDirectory records;
+        private AttachmentStore attachments;
+        private MailTransportFactory transports;
+        private String publicBaseUrl = "http://localhost:8080";
+        private String replyDomain;
+        private Limits limits = Limits.defaults();
+        private Clock clock = Clock.systemUTC();
+        private int workers = 2;
+        private int batchSize = 50;
+        private Duration lease = Duration.ofMinutes(5);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private String nodeId;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** Where everything is kept. Default: a new {@link InMemoryEmailStore}. */
+        public Builder store(EmailStore v) { store = v; return this; }
+        /** The host's tables and records (required). */
+        public Builder records(RecordDirectory v) { records = v; return this; }
+        /** Where attachment bytes live (required). */
+        public Builder attachments(AttachmentStore v) { attachments = v; return this; }
+        /** Makes the transport of each integration. Default: {@link SmtpTransportFactory}. */
+        public Builder transports(MailTransportFactory v) { transports = v; return this; }
+        /** Base of tracking links, e.g. {@code https://crm.example.com}. */
+        public Builder publicBaseUrl(String v) { publicBaseUrl = v; return this; }
+        /** Catch domain for reply routing; without it messages carry no reply token address. */
+        public Builder replyDomain(String v) { replyDomain = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
+        public Builder clock(Clock v) { clock = v; return this; }
+        /** Delivery worker threads (default 2); 0 means the host calls {@link EmailService#deliverDue()}. */
+        public Builder workers(int v) { workers = v; return this; }
+        /** Messages claimed per store round trip (default 50). */
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        /** Claim lease (default 5 minutes): a crashed node's messages are taken over after it. */
+        public Builder lease(Duration v) { lease = v; return this; }
+        /** How often idle workers look for due messages (default 1 s). */
+        public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+        public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
+        /** This node's lease owner name (default: random), unique among nodes sharing a store. */
+        public Builder nodeId(String v) { nodeId = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+
+        public EmailService build() {
+            Objects.requireNonNull(records, "records (RecordDirectory) is required");
+            Objects.requireNonNull(attachments, "attachments (AttachmentStore) is required");
+            if (store == null) {
+                store = new InMemoryEmailStore();
+            }
+            if (transports == null) {
+                transports = new SmtpTransportFactory();
+            }
+            if (nodeId == null) {
+                nodeId = "node-" + UUID.randomUUID();
+            }
+            return new EmailService(this);
+        }
+    }
+}

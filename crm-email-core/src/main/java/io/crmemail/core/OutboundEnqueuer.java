@@ -1,0 +1,75 @@
+package io.crmemail.core;
+
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailMetadata;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.NewToken;
+import io.crmemail.core.store.TokenKind;
+import io.crmemail.core.tracking.Tokens;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a validated send into the comment, outbox entry and tokens, stored in one operation. */
+final class OutboundEnqueuer {
+
+    private static final int TOKEN_COLLISION_RETRIES = 3;
+
+    private final EmailStore store;
+    private final EmailSettings settings;
+    private final Clock clock;
+
+    OutboundEnqueuer(EmailStore store, EmailSettings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    EmailMessage enqueue(Caller caller, SendValidator.ValidSend send) {
+        Instant now = clock.instant();
+        EmailMetadata metadata = EmailMetadata.builder()
+                .status(send.scheduledAt() == null ? EmailStatus.QUEUED : EmailStatus.SCHEDULED)
+                .smtpIntegrationId(send.integration().id())
+                .fromIdentity(send.from())
+                .to(send.to())
+                .cc(send.cc())
+                .bcc(send.bcc())
+                .subject(send.subject())
+                .body(send.body())
+                .signatureId(send.signature() == null ? null : send.signature().id())
+                .signatureHtml(send.signature() == null ? null : send.signature().html())
+                .attachments(send.attachments())
+                .messageId(Tokens.messageId(send.from().domain()))
+                .scheduledAt(send.scheduledAt())
+                .build();
+        Instant due = send.scheduledAt() == null ? now : send.scheduledAt();
+        RecordRef record = new RecordRef(send.table().id(), send.recordId());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.enqueue(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT, null,
+                        caller.userId(), now, metadata, due, tokens(send)));
+            } catch (IllegalStateException duplicateToken) {
+                // 64-bit reply tokens can collide, astronomically rarely; fresh ones settle it.
+                if (attempt >= TOKEN_COLLISION_RETRIES) {
+                    throw duplicateToken;
+                }
+            }
+        }
+    }
+
+    private List<NewToken> tokens(SendValidator.ValidSend send) {
+        List<NewToken> tokens = new ArrayList<>(2);
+        if (!send.integration().disablePixel()) {
+            tokens.add(NewToken.of(Tokens.pixelToken(), TokenKind.PIXEL));
+        }
+        if (settings.replyDomain() != null) {
+            tokens.add(NewToken.of(Tokens.replyToken(), TokenKind.REPLY));
+        }
+        return tokens;
+    }
+}

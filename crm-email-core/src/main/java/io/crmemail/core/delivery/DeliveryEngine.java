@@ -1,0 +1,200 @@
+package io.crmemail.core.delivery;
+
+import io.crmemail.core.EmailSettings;
+import io.crmemail.core.attachment.AttachmentStore;
+import io.crmemail.core.compose.MimeComposer;
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.record.RecordDirectory;
+import io.crmemail.core.store.DeliveryJob;
+import io.crmemail.core.store.DeliveryUpdate;
+import io.crmemail.core.store.EmailStore;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workers that claim due messages from the store, render and compose them, send them through their
+ * integration's pooled transport and record the outcome. No store transaction is open while a message is
+ * on the wire: claim, send and complete are three separate store calls.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+
+    private final EmailStore store;
+    private final DeliveryOptions options;
+    private final Clock clock;
+    private final MessageRenderer renderer;
+    private final MimeComposer composer;
+    private final IntegrationTransports transports;
+    private final OutcomeMapper outcomes;
+    private final Object signal = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean signalled;
+    private volatile boolean running;
+    private volatile boolean closing;
+
+    public DeliveryEngine(EmailStore store, RecordDirectory records, AttachmentStore attachments,
+                          MailTransportFactory transportFactory, EmailSettings settings, DeliveryOptions options,
+                          Clock clock) {
+        this.store = store;
+        this.options = options;
+        this.clock = clock;
+        this.renderer = new MessageRenderer(records, store, settings);
+        this.composer = new MimeComposer(Session.getInstance(new Properties()), attachments);
+        this.transports = new IntegrationTransports(transportFactory);
+        this.outcomes = new OutcomeMapper(options.retryPolicy());
+    }
+
+    /** Starts the worker threads (none when {@code workers == 0}). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < options.workers(); i++) {
+            Thread thread = new Thread(this::workLoop, "crm-email-delivery-" + (i + 1));
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /** Tells an idle worker to look for work now (called after every enqueue). */
+    public void wake() {
+        synchronized (signal) {
+            signalled = true;
+            signal.notifyAll();
+        }
+    }
+
+    /**
+     * Claims one batch of due messages and delivers it in the calling thread.
+     *
+     * @return how many messages were claimed
+     */
+    public int runOnce() {
+        List<DeliveryJob> jobs = store.claimDue(clock.instant(), options.nodeId(), options.lease(),
+                options.batchSize());
+        for (int i = 0; i < jobs.size(); i++) {
+            if (closing) {
+                // Shutting down: hand back what we have not started, so another node need not wait for the lease.
+                jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), options.nodeId()));
+                break;
+            }
+            deliver(jobs.get(i));
+        }
+        return jobs.size();
+    }
+
+    private void workLoop() {
+        while (running) {
+            try {
+                if (runOnce() == 0) {
+                    awaitSignal();
+                }
+            } catch (RuntimeException e) {
+                // The store may be briefly unreachable; back off one poll interval and try again.
+                log.warn("delivery round failed", e);
+                awaitSignal();
+            }
+        }
+    }
+
+    private void awaitSignal() {
+        synchronized (signal) {
+            if (!signalled && running) {
+                try {
+                    signal.wait(Math.max(1, options.pollInterval().toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            signalled = false;
+        }
+    }
+
+    private void deliver(DeliveryJob job) {
+        String owner = options.nodeId();
+        Instant started = clock.instant();
+        DeliveryUpdate update;
+        try {
+            update = attempt(job, started);
+        } catch (RuntimeException e) {
+            log.warn("delivering message {} failed unexpectedly", job.messageId(), e);
+            update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant());
+        }
+        if (update != null && !store.complete(job.messageId(), owner, update)) {
+            log.debug("outcome of message {} not applied: cancelled or completed elsewhere", job.messageId());
+        }
+    }
+
+    /** One transmission attempt; null when the message must not be sent any more (cancelled). */
+    private DeliveryUpdate attempt(DeliveryJob job, Instant now) {
+        SmtpIntegration integration = store.findIntegration(job.message().metadata().smtpIntegrationId())
+                .filter(i -> i.accountId() == job.message().accountId())
+                .orElse(null);
+        if (integration == null) {
+            return outcomes.drop(job, "SMTP integration " + job.message().metadata().smtpIntegrationId()
+                    + " no longer exists", null, now);
+        }
+        MessageRenderer.Rendered rendered;
+        MimeMessage mime;
+        try {
+            rendered = renderer.render(job.message(), integration, now);
+            mime = composer.compose(rendered.email());
+        } catch (MessageRenderer.RecordGoneException e) {
+            return outcomes.drop(job, e.getMessage(), null, now);
+        } catch (Exception e) {
+            // Composing fails the same way every time (missing attachment, broken template): do not retry.
+            return outcomes.drop(job, "could not compose the message: " + e.getMessage(), null, now);
+        }
+        if (!transports.acquire(integration)) {
+            return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
+        }
+        // Last look before the wire: a cancel after the claim removes the outbox entry and must win.
+        if (!store.holdsLease(job.messageId(), options.nodeId(), clock.instant())) {
+            return null;
+        }
+        TransportResult result = transports.transport(integration).send(mime, rendered.envelope());
+        return outcomes.map(job, result, clock.instant());
+    }
+
+    /**
+     * Stops claiming, lets in-flight sends finish (up to the shutdown timeout), hands back unstarted
+     * claims and closes all connections.
+     */
+    @Override
+    public void close() {
+        List<Thread> toJoin;
+        synchronized (this) {
+            closing = true;
+            running = false;
+            toJoin = new ArrayList<>(threads);
+        }
+        wake();
+        long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+        for (Thread thread : toJoin) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            threads.clear();
+        }
+        transports.close();
+    }
+}
