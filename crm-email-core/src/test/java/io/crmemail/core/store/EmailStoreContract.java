@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,7 @@ public abstract class EmailStoreContract {
     protected static final RecordRef OTHER_RECORD = new RecordRef(123, 457);
     protected static final long ACCOUNT = 1;
     protected static final long OTHER_ACCOUNT = 2;
+    private static final AtomicLong MESSAGE_IDS = new AtomicLong();
 
     /** A fresh, empty store for the current test. */
     protected abstract EmailStore store();
@@ -67,7 +69,7 @@ public abstract class EmailStoreContract {
                 .signatureHtml("<p>-- Sales</p>")
                 .attachments(List.of(new AttachmentRef("brochure.pdf", "/1-123-brochure.pdf", "application/pdf",
                         12345, "files.acme.com")))
-                .messageId("<m-" + System.nanoTime() + "@acme.com>");
+                .messageId("<m-" + MESSAGE_IDS.incrementAndGet() + "@acme.com>");
     }
 
     private static NewEmail newEmail(long accountId, RecordRef record, EmailStatus status, Instant dueAt,
