@@ -14,6 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
 
 /** Turns a validated send into the comment, outbox entry and tokens, stored in one operation. */
 final class OutboundEnqueuer {
@@ -51,8 +54,13 @@ final class OutboundEnqueuer {
         RecordRef record = new RecordRef(send.table().id(), send.recordId());
         for (int attempt = 1; ; attempt++) {
             try {
-                return store.enqueue(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT, null,
-                        caller.userId(), now, metadata, due, tokens(send)));
+                EmailMessage stored = store.enqueue(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT,
+                        null, caller.userId(), now, metadata, due, tokens(send)));
+                // The timeline's first event. Not part of the enqueue transaction: losing it to a crash costs
+                // nothing but the event itself (the comment carries createdAt).
+                store.addEvent(EmailEvent.of(stored.id(),
+                        send.scheduledAt() == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
+                return stored;
             } catch (IllegalStateException duplicateToken) {
                 // 64-bit reply tokens can collide, astronomically rarely; fresh ones settle it.
                 if (attempt >= TOKEN_COLLISION_RETRIES) {

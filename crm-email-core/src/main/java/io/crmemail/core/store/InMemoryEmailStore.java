@@ -77,6 +77,8 @@ public final class InMemoryEmailStore implements EmailStore {
     /** Message ids per record, ascending (ids only grow, so appending keeps the order). */
     private final Map<RecordKey, List<Long>> messagesByRecord = new HashMap<>();
     private final Map<String, TrackingToken> tokens = new HashMap<>();
+    /** Token strings per message, in creation order. */
+    private final Map<Long, List<String>> tokensByMessage = new HashMap<>();
     /** Events per message, ascending by id. */
     private final Map<Long, List<EmailEvent>> events = new HashMap<>();
     private final TreeMap<Long, Signature> signatures = new TreeMap<>();
@@ -122,6 +124,7 @@ public final class InMemoryEmailStore implements EmailStore {
             for (NewToken t : email.tokens()) {
                 tokens.put(t.token(), new TrackingToken(t.token(), t.kind(), email.accountId(), email.record(), id,
                         t.url()));
+                tokensByMessage.computeIfAbsent(id, k -> new ArrayList<>()).add(t.token());
             }
             if (pending) {
                 addReady(new OutboxEntry(id, email.accountId(), email.dueAt()));
@@ -330,6 +333,11 @@ public final class InMemoryEmailStore implements EmailStore {
             return Optional.empty();
         }
         return locked(() -> Optional.ofNullable(tokens.get(token)));
+    }
+
+    @Override
+    public List<TrackingToken> tokens(long messageId) {
+        return locked(() -> tokensByMessage.getOrDefault(messageId, List.of()).stream().map(tokens::get).toList());
     }
 
     @Override

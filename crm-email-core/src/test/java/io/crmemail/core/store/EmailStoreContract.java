@@ -228,6 +228,21 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void tokensOfAMessageAreListedInCreationOrder() {
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("tok-pixel", TokenKind.PIXEL), NewToken.of("tok-reply", TokenKind.REPLY)));
+        EmailMessage other = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("tok-other", TokenKind.PIXEL)));
+        EmailMessage none = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW));
+
+        assertThat(store().tokens(m.id())).extracting(TrackingToken::token).containsExactly("tok-pixel", "tok-reply");
+        assertThat(store().tokens(m.id())).allSatisfy(t -> assertThat(t.messageId()).isEqualTo(m.id()));
+        assertThat(store().tokens(other.id())).extracting(TrackingToken::token).containsExactly("tok-other");
+        assertThat(store().tokens(none.id())).isEmpty();
+        assertThat(store().tokens(987654)).isEmpty();
+    }
+
+    @Test
     void findOfAnUnknownTokenIsEmpty() {
         store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW, NewToken.of("known", TokenKind.PIXEL)));
 
