@@ -3,20 +3,15 @@ package io.crmemail.core.compose;
 import io.crmemail.core.attachment.AttachmentStore;
 import io.crmemail.core.message.AttachmentRef;
 import io.crmemail.core.message.Mailbox;
-import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.ContentDisposition;
-import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.internet.ParameterList;
-import jakarta.mail.internet.ParseException;
 import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Date;
@@ -34,7 +29,6 @@ import java.util.regex.Pattern;
 public final class MimeComposer {
 
     private static final String UTF_8 = "UTF-8";
-    private static final String OCTET_STREAM = "application/octet-stream";
     /** RFC 5322 ftext: printable US-ASCII except the colon. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
     private static final Pattern MESSAGE_ID = Pattern.compile("<[!-;=?-~]+@[!-;=?-~]+>");
@@ -144,52 +138,7 @@ public final class MimeComposer {
         if (attachments == null) {
             throw new IllegalStateException("no AttachmentStore configured, cannot attach " + ref.path());
         }
-        String name = fileName(ref);
-        String type = contentType(ref.type());
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new StoreDataSource(attachments, ref.path(), type, name)));
-
-        // RFC 2231 filename in the disposition for modern readers, RFC 2047 name in the type for old ones.
-        ContentDisposition disposition = new ContentDisposition(MimePart.ATTACHMENT);
-        ParameterList params = new ParameterList();
-        params.set("filename", name, UTF_8);
-        disposition.setParameterList(params);
-        part.setHeader("Content-Disposition", disposition.toString());
-        ContentType contentType = new ContentType(type);
-        contentType.setParameter("name", encodeWord(name));
-        part.setHeader("Content-Type", contentType.toString());
-        // Set explicitly: otherwise saveChanges() reads the whole stream to choose an encoding.
-        part.setHeader("Content-Transfer-Encoding", "base64");
-        return part;
-    }
-
-    private static String fileName(AttachmentRef ref) {
-        String name = ref.name();
-        if (name == null || name.isBlank()) {
-            String path = ref.path() == null ? "" : ref.path();
-            name = path.substring(path.lastIndexOf('/') + 1);
-        }
-        StringBuilder clean = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            clean.append(Character.isISOControl(c) ? ' ' : c);
-        }
-        String stripped = clean.toString().strip();
-        return stripped.isEmpty() ? "attachment" : stripped;
-    }
-
-    private static String contentType(String type) {
-        if (type == null || type.isBlank()) {
-            return OCTET_STREAM;
-        }
-        try {
-            ContentType parsed = new ContentType(type.strip());
-            return parsed.getPrimaryType() == null || parsed.getSubType() == null
-                    ? OCTET_STREAM
-                    : parsed.getBaseType().toLowerCase(Locale.ROOT);
-        } catch (ParseException e) {
-            return OCTET_STREAM;
-        }
+        return AttachmentParts.create(attachments, ref);
     }
 
     private static void addExtraHeader(MimeMessage message, String name, String value) throws MessagingException {
@@ -259,7 +208,4 @@ public final class MimeComposer {
         }
     }
 
-    private static String encodeWord(String value) {
-        return isAscii(value) ? value : encodeText(value);
-    }
 }

@@ -13,6 +13,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
@@ -221,6 +222,30 @@ class MimeComposerTest {
         assertThat(second.getContentType()).startsWith("application/octet-stream");
         assertThat(second.getInputStream().readAllBytes()).isEqualTo(bin);
         assertThat(mixed.getBodyPart(3).getContentType()).startsWith("application/octet-stream");
+    }
+
+    @Test
+    void longAndQuotedFileNamesStayWithinLineLimits() throws Exception {
+        byte[] content = "abc".getBytes(StandardCharsets.US_ASCII);
+        String longName = "日本語のファイル名".repeat(40) + ".pdf";
+        String quoted = "a \"quoted\" \\ name; with=specials and a length well beyond sixty characters.txt";
+        List<AttachmentRef> refs = List.of(attachment(longName, content, "application/pdf"),
+                attachment(quoted, content, "text/plain"), attachment("x\r\nBcc: e@x.org", content, "text/plain"),
+                new AttachmentRef(null, "1-2-" + Math.abs(quoted.hashCode()) + ".bin", null, 3, "h"));
+        byte[] raw = bytes(composer.compose(email("s", null, "x", refs, Map.of())));
+        for (String line : new String(raw, StandardCharsets.US_ASCII).split("\r\n")) {
+            if (!line.matches("[A-Za-z0-9+/=]*")) {
+                assertThat(line.length()).as(line).isLessThanOrEqualTo(78);
+            }
+        }
+        assertOnlyCrlf(raw);
+        Multipart mixed = (Multipart) new MimeMessage(session, new ByteArrayInputStream(raw)).getContent();
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(longName);
+        assertThat(new ContentType(mixed.getBodyPart(1).getContentType()).getParameter("name")).isEqualTo(longName);
+        assertThat(mixed.getBodyPart(2).getFileName()).isEqualTo(quoted);
+        assertThat(mixed.getBodyPart(3).getFileName()).isEqualTo("x  Bcc: e@x.org");
+        assertThat(mixed.getBodyPart(3).getHeader("Bcc")).isNull();
+        assertThat(mixed.getBodyPart(4).getFileName()).isEqualTo("1-2-" + Math.abs(quoted.hashCode()) + ".bin");
     }
 
     @Test
