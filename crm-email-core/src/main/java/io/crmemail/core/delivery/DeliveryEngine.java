@@ -4,6 +4,7 @@ import io.crmemail.core.EmailSettings;
 import io.crmemail.core.attachment.AttachmentStore;
 import io.crmemail.core.compose.MimeComposer;
 import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.AttachmentRef;
 import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
@@ -34,6 +35,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final MessageRenderer renderer;
     private final MimeComposer composer;
     private final IntegrationTransports transports;
+    private final AttachmentStore attachments;
     private final OutcomeMapper outcomes;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
@@ -49,6 +51,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.clock = clock;
         this.renderer = new MessageRenderer(records, store, settings);
         this.composer = new MimeComposer(Session.getInstance(new Properties()), attachments);
+        this.attachments = attachments;
         this.transports = new IntegrationTransports(transportFactory);
         this.outcomes = new OutcomeMapper(options.retryPolicy());
     }
@@ -145,6 +148,12 @@ public final class DeliveryEngine implements AutoCloseable {
         if (integration == null) {
             return outcomes.drop(job, "SMTP integration " + job.message().metadata().smtpIntegrationId()
                     + " no longer exists", null, now);
+        }
+        // Attachment bytes are only read on the wire; a file gone missing would fail every retry alike.
+        for (AttachmentRef attachment : job.message().metadata().attachments()) {
+            if (!attachments.exists(attachment.path())) {
+                return outcomes.drop(job, "attachment no longer exists: " + attachment.path(), null, now);
+            }
         }
         MessageRenderer.Rendered rendered;
         MimeMessage mime;
