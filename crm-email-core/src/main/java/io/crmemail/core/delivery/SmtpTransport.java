@@ -1,6 +1,7 @@
 package io.crmemail.core.delivery;
 
 import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.RecipientResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -120,8 +121,8 @@ public final class SmtpTransport implements MailTransport {
                 lease.connection.send(message, recipients, mailFrom);
                 lease.reusable = true;
                 String reply = lease.connection.lastServerResponse();
-                List<io.crmemail.core.message.RecipientResult> results = new ArrayList<>(names.size());
-                names.forEach(r -> results.add(new io.crmemail.core.message.RecipientResult(r, true, 250, reply)));
+                List<RecipientResult> results = new ArrayList<>(names.size());
+                names.forEach(r -> results.add(new RecipientResult(r, true, 250, reply)));
                 return TransportResult.sent(250, reply, results);
             } catch (MessagingException | IllegalStateException e) {
                 boolean resend = attempt == 1 && SmtpFailures.isConnectionLevel(e)
