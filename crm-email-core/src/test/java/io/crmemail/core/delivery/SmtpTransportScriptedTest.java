@@ -266,4 +266,20 @@ class SmtpTransportScriptedTest {
         assertThat(r.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
         assertThat(server.connectionsOpened()).isZero();
     }
+
+    @Test
+    void aServerTooSlowToAnswerIsATransientFailureAfterTheReadTimeout() throws Exception {
+        server.delayReplies(Duration.ofSeconds(2));
+        SmtpTransport transport = new SmtpTransportFactory().create(plain(server.host(), server.port())
+                .readTimeout(Duration.ofMillis(300)).build());
+        transports.add(transport);
+
+        long start = System.nanoTime();
+        TransportResult r = transport.send(message("slow", "a@x.example"), envelope("a@x.example"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertThat(r.outcome()).isEqualTo(Outcome.TRANSIENT_FAILURE);
+        assertThat(r.code()).isZero();
+        assertThat(r.serverReply()).containsIgnoringCase("timed out");
+    }
 }
