@@ -1,0 +1,91 @@
+package io.crmemail.core.delivery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * At most {@code max} connections in use or idle at once. A lease is a permit plus a connection: an
+ * idle one when there is one (most recently used first, the likeliest to be alive), else a new,
+ * not yet opened one.
+ */
+final class SmtpConnectionPool {
+
+    private final Semaphore permits;
+    private final Supplier<SmtpConnection> factory;
+    private final Deque<SmtpConnection> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    SmtpConnectionPool(int max, Supplier<SmtpConnection> factory) {
+        this.permits = new Semaphore(max, true);
+        this.factory = factory;
+    }
+
+    /**
+     * A connection for the caller's exclusive use, or null when none became free within the timeout
+     * or the pool is closed. Every non-null lease must be given back with {@link #release}.
+     */
+    SmtpConnection acquire(Duration timeout) throws InterruptedException {
+        if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return null;
+        }
+        synchronized (this) {
+            if (closed) {
+                permits.release();
+                return null;
+            }
+            SmtpConnection c = idle.pollFirst();
+            if (c != null) {
+                return c;
+            }
+        }
+        try {
+            return factory.get();
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** A new connection in place of a broken one, under the same lease. */
+    SmtpConnection replacement() {
+        return factory.get();
+    }
+
+    /** Ends a lease: keeps the connection for the next sender when reusable, else closes it. */
+    void release(SmtpConnection connection, boolean reusable) {
+        boolean keep;
+        synchronized (this) {
+            keep = reusable && !closed && connection.isOpen();
+            if (keep) {
+                idle.addFirst(connection);
+            }
+        }
+        if (!keep) {
+            connection.close();
+        }
+        permits.release();
+    }
+
+    boolean isClosed() {
+        synchronized (this) {
+            return closed;
+        }
+    }
+
+    /** Closes the idle connections now; leased ones are closed when given back. */
+    void close() {
+        List<SmtpConnection> toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = new ArrayList<>(idle);
+            idle.clear();
+        }
+        toClose.forEach(SmtpConnection::close);
+    }
+}

@@ -1,0 +1,181 @@
+package io.crmemail.core.delivery;
+
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.RecipientResult;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MailTransport} over SMTP for one integration: a pool of at most
+ * {@link SmtpIntegration#maxConnections()} Jakarta Mail connections, each carrying many messages one
+ * after the other. Thread-safe; never throws from {@link #send}.
+ *
+ * <p>The envelope sender is set per message through the {@code mail.smtp.from} (or
+ * {@code mail.smtps.from}) property of the connection's own session, which Angus reads at every MAIL
+ * FROM; the caller's message class and headers stay untouched. The message is written as it is: call
+ * {@code saveChanges()} before handing it over (Angus only calls it itself if it was never called).
+ */
+public final class SmtpTransport implements MailTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpTransport.class);
+    static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+
+    private final SmtpIntegration integration;
+    private final SmtpConnectionPool pool;
+    private final String hostPort;
+    private final Duration acquireTimeout;
+    private volatile long staleAfterNanos = DEFAULT_STALE_AFTER.toNanos();
+
+    /** A transport for the integration with default session settings; see {@link SmtpTransportFactory}. */
+    public SmtpTransport(SmtpIntegration integration) {
+        this(integration, () -> new SmtpTransportFactory().session(integration));
+    }
+
+    SmtpTransport(SmtpIntegration integration, Supplier<Session> sessions) {
+        this(integration, sessions, integration.readTimeout());
+    }
+
+    SmtpTransport(SmtpIntegration integration, Supplier<Session> sessions, Duration acquireTimeout) {
+        this.integration = Objects.requireNonNull(integration, "integration");
+        this.pool = new SmtpConnectionPool(integration.maxConnections(),
+                () -> new SmtpConnection(integration, sessions.get()));
+        this.hostPort = integration.host() + ":" + integration.port();
+        this.acquireTimeout = acquireTimeout;
+    }
+
+    /** How long a connection may sit idle before it is checked with NOOP ahead of reuse. */
+    void staleAfter(Duration idle) {
+        staleAfterNanos = idle.toNanos();
+    }
+
+    @Override
+    public TransportResult send(MimeMessage message, Envelope envelope) {
+        try {
+            return sendChecked(message, envelope);
+        } catch (RuntimeException e) {
+            log.warn("Unexpected failure sending through integration {} ({})", integration.id(), hostPort, e);
+            return TransportResult.transientFailure(0, "unexpected failure: " + SmtpFailures.describe(e));
+        }
+    }
+
+    private TransportResult sendChecked(MimeMessage message, Envelope envelope) {
+        InternetAddress[] recipients;
+        String mailFrom;
+        try {
+            recipients = recipients(envelope.recipients());
+            mailFrom = reversePath(envelope.mailFrom());
+        } catch (AddressException e) {
+            return TransportResult.permanentFailure(0, "invalid envelope address: " + e.getMessage(), List.of());
+        }
+        if (recipients.length == 0) {
+            return TransportResult.permanentFailure(0, "the envelope has no recipients", List.of());
+        }
+        if (pool.isClosed()) {
+            return TransportResult.transientFailure(0, "transport closed");
+        }
+        SmtpConnection connection;
+        try {
+            connection = pool.acquire(acquireTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return TransportResult.transientFailure(0, "interrupted while waiting for a connection");
+        }
+        if (connection == null) {
+            return TransportResult.transientFailure(0, pool.isClosed() ? "transport closed"
+                    : "no connection available to " + hostPort + " within " + acquireTimeout);
+        }
+        Lease lease = new Lease(connection);
+        try {
+            return sendOn(lease, message, recipients, mailFrom, envelope.recipients());
+        } finally {
+            pool.release(lease.connection, lease.reusable);
+        }
+    }
+
+    private TransportResult sendOn(Lease lease, MimeMessage message, InternetAddress[] recipients, String mailFrom,
+            List<String> names) {
+        // A connection idle for a while may have been dropped by the server; find out before using it.
+        if (lease.connection.isOpen() && lease.connection.idleLongerThan(staleAfterNanos)
+                && !lease.connection.probe()) {
+            lease.replace(pool.replacement());
+        }
+        for (int attempt = 1; ; attempt++) {
+            if (!lease.connection.isOpen()) {
+                try {
+                    lease.connection.open();
+                } catch (MessagingException | RuntimeException e) {
+                    return SmtpFailures.connectFailure(e, hostPort);
+                }
+            }
+            try {
+                lease.connection.send(message, recipients, mailFrom);
+                lease.reusable = true;
+                String reply = lease.connection.lastServerResponse();
+                List<RecipientResult> results = new ArrayList<>(names.size());
+                names.forEach(r -> results.add(new RecipientResult(r, true, 250, reply)));
+                return TransportResult.sent(250, reply, results);
+            } catch (MessagingException | IllegalStateException e) {
+                boolean resend = attempt == 1 && SmtpFailures.isConnectionLevel(e)
+                        && !lease.connection.dataTerminatorSent();
+                if (resend) {
+                    // Typically a pooled connection the server had closed: the message never got
+                    // through, so a fresh connection can carry it right away.
+                    log.debug("Connection to {} failed before the message was accepted; reconnecting", hostPort);
+                    lease.replace(pool.replacement());
+                    continue;
+                }
+                // Only a completed transaction leaves the connection in a known state.
+                lease.reusable = SmtpFailures.deliveredToSome(e);
+                return SmtpFailures.sendFailure(e, names, hostPort, lease.connection.lastServerResponse());
+            }
+        }
+    }
+
+    /** Closes every pooled connection; later sends fail as transient. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static InternetAddress[] recipients(List<String> addresses) throws AddressException {
+        InternetAddress[] out = new InternetAddress[addresses.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new InternetAddress(addresses.get(i), true);
+        }
+        return out;
+    }
+
+    /** The MAIL FROM address; null or blank means the null reverse-path {@code <>}. */
+    private static String reversePath(String mailFrom) throws AddressException {
+        if (mailFrom == null || mailFrom.isBlank() || mailFrom.strip().equals("<>")) {
+            return "<>";
+        }
+        // Parsing rejects CR/LF and anything else that could smuggle a command into MAIL FROM.
+        return new InternetAddress(mailFrom, true).getAddress();
+    }
+
+    /** The connection a sender holds, possibly swapped for a fresh one along the way. */
+    private static final class Lease {
+        SmtpConnection connection;
+        boolean reusable;
+
+        Lease(SmtpConnection connection) {
+            this.connection = connection;
+        }
+
+        void replace(SmtpConnection fresh) {
+            connection.close();
+            connection = fresh;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.crmemail.core.delivery;
+
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.integration.SmtpSecurity;
+import jakarta.mail.Session;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Makes an {@link SmtpTransport} (pooled, reused Jakarta Mail connections) for an integration.
+ * Extra Jakarta Mail properties given here are merged over the computed ones, e.g.
+ * {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
+ */
+public final class SmtpTransportFactory implements MailTransportFactory {
+
+    private final Properties extraSessionProperties;
+
+    public SmtpTransportFactory() {
+        this(new Properties());
+    }
+
+    /** @param extraSessionProperties Jakarta Mail properties that override the computed ones */
+    public SmtpTransportFactory(Properties extraSessionProperties) {
+        this.extraSessionProperties = new Properties();
+        this.extraSessionProperties.putAll(extraSessionProperties);
+    }
+
+    @Override
+    public SmtpTransport create(SmtpIntegration integration) {
+        return new SmtpTransport(integration, () -> session(integration));
+    }
+
+    /**
+     * A new session configured for the integration. Each call returns its own session with its own
+     * properties, because the transport keeps one per pooled connection and sets the envelope sender
+     * on it before every message.
+     */
+    public Session session(SmtpIntegration integration) {
+        return Session.getInstance(sessionProperties(integration));
+    }
+
+    /** The Jakarta Mail properties for the integration, extras included. */
+    public Properties sessionProperties(SmtpIntegration integration) {
+        String p = "mail." + protocol(integration.security()) + ".";
+        Properties props = new Properties();
+        props.setProperty(p + "host", integration.host());
+        props.setProperty(p + "port", Integer.toString(integration.port()));
+        props.setProperty(p + "connectiontimeout", millis(integration.connectTimeout()));
+        props.setProperty(p + "timeout", millis(integration.readTimeout()));
+        props.setProperty(p + "writetimeout", millis(integration.readTimeout()));
+        props.setProperty(p + "auth", Boolean.toString(integration.hasCredentials()));
+        // Deliver to the accepted recipients even when others are refused; we report per recipient.
+        props.setProperty(p + "sendpartial", "true");
+        // Closing should not wait for a slow or dead server's reply to QUIT.
+        props.setProperty(p + "quitwait", "false");
+        if (integration.security() == SmtpSecurity.STARTTLS) {
+            props.setProperty(p + "starttls.enable", "true");
+            props.setProperty(p + "starttls.required", "true");
+        }
+        if (integration.security() == SmtpSecurity.TLS) {
+            props.setProperty(p + "ssl.enable", "true");
+        }
+        if (integration.security() != SmtpSecurity.NONE) {
+            props.setProperty(p + "ssl.checkserveridentity", "true");
+        }
+        props.putAll(extraSessionProperties);
+        return props;
+    }
+
+    static String protocol(SmtpSecurity security) {
+        return security == SmtpSecurity.TLS ? "smtps" : "smtp";
+    }
+
+    private static String millis(Duration d) {
+        return Long.toString(Math.max(1, d.toMillis()));
+    }
+}
