@@ -36,7 +36,7 @@ class DeliveryOutcomeTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        smtp = new ScriptedSmtpServer();
+        smtp = ScriptedSmtpServer.start();
         world = new TestWorld(temp, smtp.port());
         service = world.service();
     }
