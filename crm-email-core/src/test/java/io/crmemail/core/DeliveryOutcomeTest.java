@@ -74,10 +74,11 @@ class DeliveryOutcomeTest {
         assertThat(sent.metadata().error()).isNull();
 
         // The server saw the data twice (refused after DATA, then accepted) with one and the same Message-ID.
-        List<ScriptedSmtpServer.Received> seen = smtp.messages();
-        assertThat(seen).hasSizeGreaterThanOrEqualTo(1);
-        String accepted2 = parse(seen.get(seen.size() - 1).data()).getMessageID();
-        assertThat(accepted2).isEqualTo(accepted.comment().metadata().messageId());
+        assertThat(smtp.refused()).hasSize(1);
+        assertThat(smtp.messages()).hasSize(1);
+        String refusedId = parse(smtp.refused().get(0).data()).getMessageID();
+        String acceptedId = parse(smtp.messages().get(0).data()).getMessageID();
+        assertThat(refusedId).isEqualTo(acceptedId).isEqualTo(accepted.comment().metadata().messageId());
         assertThat(service.events(CALLER, accepted.id())).extracting(EmailEvent::type)
                 .containsSubsequence(EventType.RETRY, EventType.SENT);
     }

@@ -56,6 +56,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<Rule> recipientRules = new CopyOnWriteArrayList<>();
     private final List<Reply> mailFromReplies = new ArrayList<>();
     private final List<Reply> dataReplies = new ArrayList<>();
+    private final List<Received> refused = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile int dropAfterMessages;
     private volatile Duration replyDelay = Duration.ZERO;
@@ -105,7 +106,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return replyToMailFrom(code, text, 1);
     }
 
-    /** Answers the end of DATA of the next {@code times} messages with this reply (they are not recorded). */
+    /** Answers the end of DATA of the next {@code times} messages with this reply (see {@link #refused()}). */
     public ScriptedSmtpServer replyToData(int code, String text, int times) {
         synchronized (dataReplies) {
             for (int i = 0; i < times; i++) {
@@ -129,6 +130,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     public ScriptedSmtpServer delayReplies(Duration delay) {
         replyDelay = delay;
         return this;
+    }
+
+    /** The messages whose DATA was answered with a scripted refusal, in order. */
+    public List<Received> refused() {
+        return List.copyOf(refused);
     }
 
     /** The messages accepted so far, in order. */
@@ -239,6 +245,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         byte[] data = readData(in);
                         Reply scripted = next(dataReplies);
                         if (scripted != null) {
+                            refused.add(new Received(from, List.copyOf(rcpts), data, number));
                             reply(out, scripted.line());
                         } else {
                             record(new Received(from, List.copyOf(rcpts), data, number));
