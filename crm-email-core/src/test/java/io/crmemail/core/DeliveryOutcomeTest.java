@@ -191,6 +191,37 @@ class DeliveryOutcomeTest {
     }
 
     @Test
+    void aCancelAfterTheClaimStillWinsOverTheWorker() {
+        SendResult accepted = service.send(CALLER, world.request().build());
+        // Cancel while the worker renders the claimed message: between its claim and the wire.
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.crmemail.core.record.RecordDirectory cancellingRecords = new io.crmemail.core.record.RecordDirectory() {
+            @Override
+            public java.util.Optional<io.crmemail.core.record.TableInfo> table(long accountId, long tableId) {
+                return world.records.table(accountId, tableId);
+            }
+
+            @Override
+            public java.util.Optional<java.util.Map<String, Object>> record(long accountId, long tableId, long recordId) {
+                if (armed.getAndSet(false)) {
+                    service.cancel(CALLER, accepted.id());
+                }
+                return world.records.record(accountId, tableId, recordId);
+            }
+        };
+        EmailService worker = world.serviceBuilder().records(cancellingRecords).build();
+        assertThat(worker.deliverDue()).isEqualTo(1);
+        worker.close();
+
+        assertThat(armed).isFalse();
+        EmailMessage after = service.get(CALLER, accepted.id());
+        assertThat(after.status()).isEqualTo(EmailStatus.CANCELLED);
+        assertThat(smtp.messages()).isEmpty();
+        assertThat(service.events(CALLER, accepted.id())).extracting(EmailEvent::type)
+                .containsExactly(EventType.QUEUED, EventType.CANCELLED);
+    }
+
+    @Test
     void manyMessagesShareOneReusedConnection() {
         for (int i = 0; i < 20; i++) {
             service.send(CALLER, world.request().build());
