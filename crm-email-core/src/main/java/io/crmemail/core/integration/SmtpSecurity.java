@@ -1,5 +1,8 @@
 package io.crmemail.core.integration;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How the connection to the SMTP server is secured. */
 public enum SmtpSecurity {
     /** Plain text; only for local relays and tests. */
@@ -7,5 +10,22 @@ public enum SmtpSecurity {
     /** Plain connect, then STARTTLS (required: the send fails if the server does not offer it). */
     STARTTLS,
     /** TLS from the first byte (SMTPS, usually port 465). */
-    TLS
+    TLS;
+
+    /** Lower-case wire form. */
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Parses the wire form (any case). */
+    @JsonCreator
+    public static SmtpSecurity fromWire(String wire) {
+        for (SmtpSecurity value : values()) {
+            if (value.wire().equalsIgnoreCase(wire)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown SmtpSecurity: " + wire);
+    }
 }

@@ -1,5 +1,8 @@
 package io.crmemail.core.message;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The comment types an email appears as on a record's timeline. */
 public enum CommentType {
     EMAIL_OUT("email_out"),
@@ -11,7 +14,19 @@ public enum CommentType {
         this.wire = wire;
     }
 
+    @JsonValue
     public String wire() {
         return wire;
+    }
+
+    /** Parses the wire form (any case). */
+    @JsonCreator
+    public static CommentType fromWire(String wire) {
+        for (CommentType value : values()) {
+            if (value.wire().equalsIgnoreCase(wire)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown CommentType: " + wire);
     }
 }

@@ -1,5 +1,7 @@
 package io.crmemail.core.message;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** The status of an email comment as the CRM surface shows it in {@code metadata.status}. */
@@ -22,6 +24,7 @@ public enum EmailStatus {
     RECEIVED;
 
     /** Lower-case wire form, e.g. {@code queued}. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -29,5 +32,16 @@ public enum EmailStatus {
     /** True while the message may still be transmitted. */
     public boolean isPending() {
         return this == SCHEDULED || this == QUEUED;
+    }
+
+    /** Parses the wire form (any case). */
+    @JsonCreator
+    public static EmailStatus fromWire(String wire) {
+        for (EmailStatus value : values()) {
+            if (value.wire().equalsIgnoreCase(wire)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown EmailStatus: " + wire);
     }
 }

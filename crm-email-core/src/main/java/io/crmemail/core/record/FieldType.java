@@ -1,5 +1,8 @@
 package io.crmemail.core.record;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The kinds of record fields the library cares about. */
 public enum FieldType {
     /** The record's key; not offered for merging in the compose picker. */
@@ -11,5 +14,22 @@ public enum FieldType {
     /** Calculated by the host; not offered in the compose picker. */
     CALC,
     /** Anything else the host has. */
-    OTHER
+    OTHER;
+
+    /** Lower-case wire form. */
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Parses the wire form (any case). */
+    @JsonCreator
+    public static FieldType fromWire(String wire) {
+        for (FieldType value : values()) {
+            if (value.wire().equalsIgnoreCase(wire)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown FieldType: " + wire);
+    }
 }

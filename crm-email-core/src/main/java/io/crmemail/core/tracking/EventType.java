@@ -1,12 +1,26 @@
 package io.crmemail.core.tracking;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Everything that can happen to a message, in the order it usually happens. */
 public enum EventType {
     QUEUED, SCHEDULED, RETRY, SENT, DELIVERED, OPEN, CLICK, REPLY, BOUNCE, DROPPED, CANCELLED;
 
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the wire form (any case). */
+    @JsonCreator
+    public static EventType fromWire(String wire) {
+        for (EventType value : values()) {
+            if (value.wire().equalsIgnoreCase(wire)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("unknown EventType: " + wire);
     }
 }
