@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Everything the CRM surface shows in a comment's {@code metadata}: what was asked for (templates as
- * written, merged only at transmission) and what happened since.
+ * Everything the CRM surface shows in a comment's {@code metadata}. For {@code email_out}: what was
+ * asked for (templates as written, merged only at transmission) and what happened since. For
+ * {@code email_in}: what arrived ({@code fromIdentity}, {@code to}, {@code cc}, {@code subject}, {@code body}
+ * as sanitised HTML, {@code text}, {@code replyText}, {@code messageId}, {@code receivedAt}, attachments).
  *
  * @param status            current status
  * @param smtpIntegrationId integration the message goes out through
@@ -31,6 +33,12 @@ import java.util.List;
  * @param smtpResponse      the server's last reply line
  * @param error             the reason of the last failure (retry, bounce or drop)
  * @param recipients        per-recipient outcome of the accepted transmission
+ * @param text              inbound: the plain-text body (full, with quoted history)
+ * @param replyText         inbound: the reply without the quoted history
+ * @param inReplyTo         the In-Reply-To header (inbound as received; outbound when replying)
+ * @param references        the References header
+ * @param receivedAt        inbound: when it arrived
+ * @param autoReply         inbound: an auto-reply (out of office, auto-submitted), stored but flagged
  */
 public record EmailMetadata(
         EmailStatus status,
@@ -56,7 +64,13 @@ public record EmailMetadata(
         Instant repliedAt,
         String smtpResponse,
         String error,
-        List<RecipientResult> recipients) {
+        List<RecipientResult> recipients,
+        String text,
+        String replyText,
+        String inReplyTo,
+        String references,
+        Instant receivedAt,
+        boolean autoReply) {
 
     public EmailMetadata {
         to = List.copyOf(to == null ? List.of() : to);
@@ -100,6 +114,12 @@ public record EmailMetadata(
         private String smtpResponse;
         private String error;
         private List<RecipientResult> recipients;
+        private String text;
+        private String replyText;
+        private String inReplyTo;
+        private String references;
+        private Instant receivedAt;
+        private boolean autoReply;
 
         private Builder(EmailMetadata m) {
             if (m == null) {
@@ -129,6 +149,12 @@ public record EmailMetadata(
             smtpResponse = m.smtpResponse;
             error = m.error;
             recipients = m.recipients;
+            text = m.text;
+            replyText = m.replyText;
+            inReplyTo = m.inReplyTo;
+            references = m.references;
+            receivedAt = m.receivedAt;
+            autoReply = m.autoReply;
         }
 
         public Builder status(EmailStatus v) { status = v; return this; }
@@ -155,11 +181,18 @@ public record EmailMetadata(
         public Builder smtpResponse(String v) { smtpResponse = v; return this; }
         public Builder error(String v) { error = v; return this; }
         public Builder recipients(List<RecipientResult> v) { recipients = v; return this; }
+        public Builder text(String v) { text = v; return this; }
+        public Builder replyText(String v) { replyText = v; return this; }
+        public Builder inReplyTo(String v) { inReplyTo = v; return this; }
+        public Builder references(String v) { references = v; return this; }
+        public Builder receivedAt(Instant v) { receivedAt = v; return this; }
+        public Builder autoReply(boolean v) { autoReply = v; return this; }
 
         public EmailMetadata build() {
             return new EmailMetadata(status, smtpIntegrationId, fromIdentity, to, cc, bcc, subject, body,
                     signatureId, signatureHtml, attachments, messageId, scheduledAt, attempts, nextAttemptAt,
-                    sentAt, readAt, bouncedAt, droppedAt, cancelledAt, repliedAt, smtpResponse, error, recipients);
+                    sentAt, readAt, bouncedAt, droppedAt, cancelledAt, repliedAt, smtpResponse, error, recipients, text,
+                    replyText, inReplyTo, references, receivedAt, autoReply);
         }
     }
 }

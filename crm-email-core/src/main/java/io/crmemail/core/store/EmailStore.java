@@ -31,6 +31,21 @@ public interface EmailStore {
     /** The email comments of one record, oldest first (newest last). */
     List<EmailMessage> listForRecord(long accountId, RecordRef record);
 
+    /**
+     * Messages (outbound or inbound, any account) whose {@code metadata.messageId} equals the given
+     * Message-ID exactly (with angle brackets), oldest first. Used to thread replies that lost their token.
+     */
+    List<EmailMessage> findByMessageId(String messageId);
+
+    /**
+     * Stores an inbound message ({@code email_in}, not pending, no outbox entry) in one transaction:
+     * unless the same record already has an {@code email_in} with the same {@code metadata.messageId} (then
+     * nothing changes and that one is returned as a duplicate), the comment is created and, when it has a
+     * parent, the parent's {@code repliedAt} is stamped (if not yet set) with {@code metadata.receivedAt}
+     * and a {@code reply} event with detail {@code commentId} is recorded on the parent.
+     */
+    InboundStored storeInbound(NewEmail email);
+
     // ---- delivery -------------------------------------------------------------------------------
 
     /**

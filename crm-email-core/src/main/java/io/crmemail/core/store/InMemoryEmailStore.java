@@ -77,6 +77,8 @@ public final class InMemoryEmailStore implements EmailStore {
     /** Message ids per record, ascending (ids only grow, so appending keeps the order). */
     private final Map<RecordKey, List<Long>> messagesByRecord = new HashMap<>();
     private final Map<String, TrackingToken> tokens = new HashMap<>();
+    /** Message ids per RFC 5322 Message-ID, ascending. */
+    private final Map<String, List<Long>> messagesByMessageId = new HashMap<>();
     /** Token strings per message, in creation order. */
     private final Map<Long, List<String>> tokensByMessage = new HashMap<>();
     /** Events per message, ascending by id. */
@@ -121,6 +123,9 @@ public final class InMemoryEmailStore implements EmailStore {
             messages.put(id, message);
             messagesByRecord.computeIfAbsent(RecordKey.of(email.accountId(), email.record()), k -> new ArrayList<>())
                     .add(id);
+            if (metadata.messageId() != null) {
+                messagesByMessageId.computeIfAbsent(metadata.messageId(), k -> new ArrayList<>()).add(id);
+            }
             for (NewToken t : email.tokens()) {
                 tokens.put(t.token(), new TrackingToken(t.token(), t.kind(), email.accountId(), email.record(), id,
                         t.url()));
@@ -148,6 +153,47 @@ public final class InMemoryEmailStore implements EmailStore {
                 result.add(messages.get(id));
             }
             return List.copyOf(result);
+        });
+    }
+
+    @Override
+    public List<EmailMessage> findByMessageId(String messageId) {
+        if (messageId == null) {
+            return List.of();
+        }
+        return locked(() -> messagesByMessageId.getOrDefault(messageId, List.of()).stream()
+                .map(messages::get).toList());
+    }
+
+    @Override
+    public InboundStored storeInbound(NewEmail email) {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(email.metadata(), "metadata");
+        if (email.metadata().status().isPending()) {
+            throw new IllegalArgumentException("an inbound message is not pending: " + email.metadata().status());
+        }
+        return locked(() -> {
+            String messageId = email.metadata().messageId();
+            if (messageId != null) {
+                for (Long id : messagesByMessageId.getOrDefault(messageId, List.of())) {
+                    EmailMessage existing = messages.get(id);
+                    if (existing.type() == email.type() && existing.accountId() == email.accountId()
+                            && existing.record().equals(email.record())) {
+                        return new InboundStored(existing, true);
+                    }
+                }
+            }
+            EmailMessage stored = enqueue(email);
+            EmailMessage parent = email.parentId() == null ? null : messages.get(email.parentId());
+            if (parent != null) {
+                Instant at = email.metadata().receivedAt() != null ? email.metadata().receivedAt() : email.createdAt();
+                if (parent.metadata().repliedAt() == null) {
+                    messages.put(parent.id(), parent.withMetadata(parent.metadata().toBuilder().repliedAt(at).build()));
+                }
+                storeEvent(EmailEvent.of(parent.id(), EventType.REPLY, at,
+                        Map.of("commentId", String.valueOf(stored.id()))));
+            }
+            return new InboundStored(stored, false);
         });
     }
 

@@ -210,6 +210,92 @@ public abstract class EmailStoreContract {
         assertThat(store().cancel(stored.id(), NOW)).contains(stored);
     }
 
+    // ---- inbound ------------------------------------------------------------------------------------
+
+    private static NewEmail inbound(long accountId, RecordRef record, Long parentId, String messageId) {
+        EmailMetadata metadata = EmailMetadata.builder().status(EmailStatus.RECEIVED)
+                .fromIdentity(new Mailbox("Jane", "lead@example.org")).to(List.of("sales@acme.com"))
+                .subject("Re: Welcome").body("<p>Thanks</p>").text("Thanks").replyText("Thanks")
+                .messageId(messageId).inReplyTo("<m-1@acme.com>").receivedAt(NOW).build();
+        return new NewEmail(accountId, record, CommentType.EMAIL_IN, parentId, null, NOW, metadata, null, List.of());
+    }
+
+    @Test
+    void findByMessageIdFindsOutboundAndInboundMessagesExactly() {
+        EmailMessage out = enqueue(NOW);
+        String outId = out.metadata().messageId();
+        InboundStored in = store().storeInbound(inbound(ACCOUNT, RECORD, out.id(), "<reply-1@example.org>"));
+
+        assertThat(store().findByMessageId(outId)).extracting(EmailMessage::id).containsExactly(out.id());
+        assertThat(store().findByMessageId("<reply-1@example.org>")).extracting(EmailMessage::id)
+                .containsExactly(in.message().id());
+        assertThat(store().findByMessageId("<REPLY-1@example.org>")).isEmpty();
+        assertThat(store().findByMessageId("<unknown@example.org>")).isEmpty();
+        assertThat(store().findByMessageId(null)).isEmpty();
+    }
+
+    @Test
+    void storeInboundCreatesTheCommentUnderItsParentAndMarksTheParentReplied() {
+        EmailMessage out = enqueue(NOW);
+        store().claimDue(NOW, "w", LEASE, 10);
+        store().complete(out.id(), "w", sent(out.id(), NOW));
+
+        InboundStored stored = store().storeInbound(inbound(ACCOUNT, RECORD, out.id(), "<reply-1@example.org>"));
+        assertThat(stored.duplicate()).isFalse();
+        EmailMessage reply = stored.message();
+        assertThat(reply.id()).isGreaterThan(out.id());
+        assertThat(reply.type()).isEqualTo(CommentType.EMAIL_IN);
+        assertThat(reply.parentId()).isEqualTo(out.id());
+        assertThat(reply.status()).isEqualTo(EmailStatus.RECEIVED);
+        assertThat(reply.metadata().replyText()).isEqualTo("Thanks");
+        assertThat(store().find(reply.id())).contains(reply);
+        assertThat(store().listForRecord(ACCOUNT, RECORD)).extracting(EmailMessage::id).containsExactly(out.id(), reply.id());
+
+        EmailMessage parent = message(out.id());
+        assertThat(parent.metadata().repliedAt()).isEqualTo(NOW);
+        assertThat(parent.status()).as("a reply does not change the delivery status").isEqualTo(EmailStatus.SENT);
+        EmailEvent replyEvent = store().events(out.id()).get(store().events(out.id()).size() - 1);
+        assertThat(replyEvent.type()).isEqualTo(EventType.REPLY);
+        assertThat(replyEvent.details()).containsEntry("commentId", String.valueOf(reply.id()));
+
+        // An inbound message never enters the outbox.
+        assertThat(store().claimDue(NOW.plusSeconds(3600), "w2", LEASE, 10)).isEmpty();
+
+        // A second reply keeps the first repliedAt but is recorded as another reply event.
+        NewEmail later = inbound(ACCOUNT, RECORD, out.id(), "<reply-2@example.org>");
+        later = new NewEmail(later.accountId(), later.record(), later.type(), later.parentId(), null, NOW.plusSeconds(60),
+                later.metadata().toBuilder().receivedAt(NOW.plusSeconds(60)).build(), null, List.of());
+        store().storeInbound(later);
+        assertThat(message(out.id()).metadata().repliedAt()).isEqualTo(NOW);
+        assertThat(store().events(out.id())).filteredOn(e -> e.type() == EventType.REPLY).hasSize(2);
+    }
+
+    @Test
+    void storeInboundIsIdempotentPerRecordAndMessageId() {
+        EmailMessage out = enqueue(NOW);
+        InboundStored first = store().storeInbound(inbound(ACCOUNT, RECORD, out.id(), "<dup@example.org>"));
+        InboundStored again = store().storeInbound(inbound(ACCOUNT, RECORD, out.id(), "<dup@example.org>"));
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.message()).isEqualTo(first.message());
+        assertThat(store().listForRecord(ACCOUNT, RECORD)).hasSize(2);
+        assertThat(store().events(out.id())).filteredOn(e -> e.type() == EventType.REPLY).hasSize(1);
+
+        // The same message on another record is stored there too.
+        InboundStored elsewhere = store().storeInbound(inbound(ACCOUNT, OTHER_RECORD, null, "<dup@example.org>"));
+        assertThat(elsewhere.duplicate()).isFalse();
+        assertThat(store().listForRecord(ACCOUNT, OTHER_RECORD)).extracting(EmailMessage::id)
+                .containsExactly(elsewhere.message().id());
+    }
+
+    @Test
+    void storeInboundRefusesAPendingStatus() {
+        NewEmail pending = inbound(ACCOUNT, RECORD, null, "<p@example.org>");
+        NewEmail wrong = new NewEmail(pending.accountId(), pending.record(), pending.type(), null, null, NOW,
+                pending.metadata().toBuilder().status(EmailStatus.QUEUED).build(), NOW, List.of());
+        assertThatThrownBy(() -> store().storeInbound(wrong)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store().listForRecord(ACCOUNT, RECORD)).isEmpty();
+    }
+
     // ---- tokens -------------------------------------------------------------------------------------
 
     @Test
