@@ -6,6 +6,10 @@ import io.crmemail.core.delivery.DeliveryOptions;
 import io.crmemail.core.delivery.MailTransportFactory;
 import io.crmemail.core.delivery.RetryPolicy;
 import io.crmemail.core.delivery.SmtpTransportFactory;
+import io.crmemail.core.inbound.InboundCounts;
+import io.crmemail.core.inbound.InboundLimits;
+import io.crmemail.core.inbound.InboundProcessor;
+import io.crmemail.core.inbound.InboundResult;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpOption;
 import io.crmemail.core.message.EmailMessage;
@@ -18,6 +22,8 @@ import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.InMemoryEmailStore;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.OpenTracker;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +58,7 @@ public final class EmailService implements AutoCloseable {
     private final SignatureService signatures;
     private final OpenTracker openTracker;
     private final DeliveryEngine engine;
+    private final InboundProcessor inbound;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -62,6 +69,8 @@ public final class EmailService implements AutoCloseable {
         this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
         this.openTracker = new OpenTracker(b.store, b.clock);
+        this.inbound = new InboundProcessor(b.store, b.records, b.attachments, b.replyDomain, b.inboundLimits,
+                b.spoolDirectory, b.clock);
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
                 new DeliveryOptions(b.workers, b.batchSize, b.lease, b.pollInterval, b.retryPolicy, b.nodeId,
                         b.shutdownTimeout), b.clock);
@@ -168,6 +177,26 @@ public final class EmailService implements AutoCloseable {
         openTracker.hit(token, userAgent, ipAddress);
     }
 
+    // ---- inbound ----------------------------------------------------------------------------------
+
+    /**
+     * Receives a raw RFC 822 message (a reply, usually): routes it by its {@code reply-{token}@} address or,
+     * failing that, by In-Reply-To/References to a message we sent, and stores it as an {@code email_in}
+     * comment under that message on its record. Never throws: unroutable, oversized or broken mail is
+     * dropped (see the result's reason), and a second delivery of the same message is a duplicate.
+     */
+    public InboundResult receive(InputStream rfc822) {
+        if (rfc822 == null) {
+            return InboundResult.dropped("no message");
+        }
+        return inbound.receive(rfc822);
+    }
+
+    /** Inbound counters since start: stored, duplicates, dropped. */
+    public InboundCounts inboundCounts() {
+        return inbound.counts();
+    }
+
     // ---- administration ---------------------------------------------------------------------------
 
     /** Creates ({@code id == 0}) or replaces an SMTP integration. */
@@ -220,6 +249,8 @@ public final class EmailService implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String nodeId;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private InboundLimits inboundLimits = InboundLimits.defaults();
+        private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
 
         private Builder() {
         }
@@ -250,6 +281,10 @@ public final class EmailService implements AutoCloseable {
         /** This node's lease owner name (default: random), unique among nodes sharing a store. */
         public Builder nodeId(String v) { nodeId = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        /** Caps on inbound mail (size, header size, part count, nesting). */
+        public Builder inboundLimits(InboundLimits v) { inboundLimits = v; return this; }
+        /** Where inbound mail is spooled while it is parsed (default: java.io.tmpdir). */
+        public Builder spoolDirectory(Path v) { spoolDirectory = v; return this; }
 
         public EmailService build() {
             Objects.requireNonNull(records, "records (RecordDirectory) is required");

@@ -1,0 +1,169 @@
+package io.crmemail.core.inbound;
+
+import io.crmemail.core.attachment.AttachmentStore;
+import io.crmemail.core.compose.HtmlSanitizer;
+import io.crmemail.core.compose.HtmlToText;
+import io.crmemail.core.message.AttachmentRef;
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMetadata;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.Mailbox;
+import io.crmemail.core.record.RecordDirectory;
+import io.crmemail.core.record.TableInfo;
+import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.store.InboundStored;
+import io.crmemail.core.store.NewEmail;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives raw RFC 822 mail: spools it within the caps, routes it to a record and parent message, and
+ * stores it as an {@code email_in} comment with its attachments. It never throws to the caller and never
+ * leaves half a record: attachments written before a failed or duplicate store are deleted again.
+ */
+public final class InboundProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
+
+    private final EmailStore store;
+    private final RecordDirectory records;
+    private final InboundLimits limits;
+    private final Path spoolDirectory;
+    private final Clock clock;
+    private final ReplyRouter router;
+    private final InboundAttachments attachments;
+    private final Session session;
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    public InboundProcessor(EmailStore store, RecordDirectory records, AttachmentStore attachmentStore,
+                            String replyDomain, InboundLimits limits, Path spoolDirectory, Clock clock) {
+        this.store = store;
+        this.records = records;
+        this.limits = limits;
+        this.spoolDirectory = spoolDirectory;
+        this.clock = clock;
+        this.router = new ReplyRouter(store, replyDomain);
+        this.attachments = new InboundAttachments(attachmentStore);
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.address.strict", "false");
+        properties.setProperty("mail.mime.decodetext.strict", "false");
+        properties.setProperty("mail.mime.parameters.strict", "false");
+        this.session = Session.getInstance(properties);
+    }
+
+    /** Counters since start: stored, duplicates, dropped. */
+    public InboundCounts counts() {
+        return new InboundCounts(stored.get(), duplicates.get(), dropped.get());
+    }
+
+    public InboundResult receive(InputStream raw) {
+        try (Spool spool = Spool.of(raw, spoolDirectory, limits)) {
+            return receive(spool.file());
+        } catch (Spool.TooLargeException e) {
+            return drop("too large: " + e.getMessage());
+        } catch (IOException e) {
+            return drop("could not read the message: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("inbound message failed unexpectedly", e);
+            return drop("internal error: " + e);
+        }
+    }
+
+    private InboundResult receive(Path file) throws IOException {
+        try (SharedFileInputStream in = new SharedFileInputStream(file.toFile())) {
+            MimeMessage message;
+            try {
+                message = new MimeMessage(session, in);
+            } catch (MessagingException e) {
+                return drop("not a parseable message: " + e.getMessage());
+            }
+            ReplyRouter.Route route = router.route(message).orElse(null);
+            if (route == null) {
+                return drop("no reply token and no known Message-ID in In-Reply-To/References");
+            }
+            TableInfo table = records.table(route.accountId(), route.record().tableId()).orElse(null);
+            if (table == null) {
+                return drop("table " + route.record().tableId() + " no longer exists");
+            }
+            String messageId = MessageIdentity.of(message, file);
+            boolean known = store.findByMessageId(messageId).stream().anyMatch(m -> m.type() == CommentType.EMAIL_IN
+                    && m.accountId() == route.accountId() && m.record().equals(route.record()));
+            if (known) {
+                duplicates.incrementAndGet();
+                return InboundResult.duplicate(store.findByMessageId(messageId).stream()
+                        .filter(m -> m.record().equals(route.record())).findFirst().orElseThrow().id());
+            }
+            MailBody body;
+            try {
+                body = MailBodyWalker.walk(message, limits);
+            } catch (MailBodyWalker.TooComplexException e) {
+                return drop("too complex: " + e.getMessage());
+            }
+            List<AttachmentRef> saved = new ArrayList<>();
+            try {
+                saved.addAll(attachments.save(body.attachments(), table.attachmentPrefix()));
+                InboundStored result = store.storeInbound(newEmail(message, route, messageId, body, saved));
+                if (result.duplicate()) {
+                    attachments.delete(saved);
+                    duplicates.incrementAndGet();
+                    return InboundResult.duplicate(result.message().id());
+                }
+                stored.incrementAndGet();
+                return InboundResult.stored(result.message().id());
+            } catch (IOException | RuntimeException e) {
+                attachments.delete(saved);
+                log.warn("storing an inbound message for record {} failed", route.record(), e);
+                return drop("could not store: " + e.getMessage());
+            }
+        }
+    }
+
+    private NewEmail newEmail(MimeMessage message, ReplyRouter.Route route, String messageId, MailBody body,
+                              List<AttachmentRef> saved) {
+        Instant now = clock.instant();
+        String subject = MailHeaders.text(message, "Subject");
+        String html = body.html() == null ? null : HtmlSanitizer.sanitize(body.html());
+        String text = body.text() != null ? body.text() : body.html() != null ? HtmlToText.convert(body.html()) : "";
+        List<Mailbox> from = MailHeaders.mailboxes(message, "From");
+        EmailMetadata metadata = EmailMetadata.builder()
+                .status(EmailStatus.RECEIVED)
+                .fromIdentity(from.isEmpty() ? null : from.get(0))
+                .to(MailHeaders.mailboxes(message, "To").stream().map(Mailbox::toString).toList())
+                .cc(MailHeaders.mailboxes(message, "Cc").stream().map(Mailbox::toString).toList())
+                .subject(subject == null ? "" : subject)
+                .body(html)
+                .text(text)
+                .replyText(QuotedHistory.strip(text))
+                .messageId(messageId)
+                .inReplyTo(String.join(" ", MailHeaders.messageIds(message, "In-Reply-To")))
+                .references(String.join(" ", MailHeaders.messageIds(message, "References")))
+                .sentAt(MailHeaders.date(message))
+                .receivedAt(now)
+                .attachments(saved)
+                .autoReply(AutoReplies.isAutoReply(message, subject))
+                .build();
+        return new NewEmail(route.accountId(), route.record(), CommentType.EMAIL_IN, route.parentId(), null, now,
+                metadata, null, List.of());
+    }
+
+    private InboundResult drop(String reason) {
+        dropped.incrementAndGet();
+        log.debug("inbound message dropped: {}", reason);
+        return InboundResult.dropped(reason);
+    }
+}
