@@ -18,7 +18,9 @@ import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.signature.Signature;
 import io.crmemail.core.signature.SignatureRequest;
 import io.crmemail.core.signature.SignatureService;
+import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.InMemoryEmailStore;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.OpenTracker;
@@ -195,6 +197,35 @@ public final class EmailService implements AutoCloseable {
     /** Inbound counters since start: stored, duplicates, dropped. */
     public InboundCounts inboundCounts() {
         return inbound.counts();
+    }
+
+    // ---- suppressions --------------------------------------------------------------------------------
+
+    /** The account's suppressed addresses (hard bounces and manual entries), oldest first. */
+    public List<Suppression> suppressions(Caller caller) {
+        return store.suppressions(caller.accountId());
+    }
+
+    /** Suppresses an address by hand: later sends skip it. */
+    public Suppression suppress(Caller caller, String email, String reason) {
+        Mailbox mailbox;
+        try {
+            mailbox = Mailbox.parse(email);
+        } catch (IllegalArgumentException e) {
+            throw EmailException.validation("email", "email " + e.getMessage());
+        }
+        String why = reason == null || reason.isBlank() ? "manual" : reason.strip();
+        if (SendValidator.hasControl(why) || why.length() > 200) {
+            throw EmailException.validation("reason", "reason must be one line of at most 200 characters");
+        }
+        return store.suppress(caller.accountId(), mailbox.email(), why, clock.instant());
+    }
+
+    /** Lifts a suppression. @throws EmailException not_found when the address is not suppressed */
+    public void unsuppress(Caller caller, String email) {
+        if (email == null || !store.unsuppress(caller.accountId(), email.strip())) {
+            throw EmailException.notFound("email", "not suppressed: " + email);
+        }
     }
 
     // ---- administration ---------------------------------------------------------------------------

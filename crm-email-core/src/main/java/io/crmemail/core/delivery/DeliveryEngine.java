@@ -5,6 +5,7 @@ import io.crmemail.core.attachment.AttachmentStore;
 import io.crmemail.core.compose.MimeComposer;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.AttachmentRef;
+import io.crmemail.core.message.RecipientResult;
 import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
@@ -15,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,6 +169,16 @@ public final class DeliveryEngine implements AutoCloseable {
             // Composing fails the same way every time (missing attachment, broken template): do not retry.
             return outcomes.drop(job, "could not compose the message: " + e.getMessage(), null, now);
         }
+        Envelope envelope = rendered.envelope();
+        List<RecipientResult> skipped = suppressedRecipients(job, envelope);
+        if (!skipped.isEmpty()) {
+            List<String> remaining = envelope.recipients().stream()
+                    .filter(r -> skipped.stream().noneMatch(s -> s.email().equals(r))).toList();
+            if (remaining.isEmpty()) {
+                return outcomes.suppressed(job, skipped, now);
+            }
+            envelope = new Envelope(envelope.mailFrom(), remaining);
+        }
         if (!transports.acquire(integration)) {
             return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
         }
@@ -173,8 +186,20 @@ public final class DeliveryEngine implements AutoCloseable {
         if (!store.holdsLease(job.messageId(), options.nodeId(), clock.instant())) {
             return null;
         }
-        TransportResult result = transports.transport(integration).send(mime, rendered.envelope());
-        return outcomes.map(job, result, clock.instant());
+        TransportResult result = transports.transport(integration).send(mime, envelope);
+        return outcomes.map(job, result, clock.instant(), skipped);
+    }
+
+    /** Recipients on the account's suppression list (hard bounces, manual), as results that say so. */
+    private List<RecipientResult> suppressedRecipients(DeliveryJob job, Envelope envelope) {
+        Set<String> suppressed = store.suppressedAmong(job.message().accountId(), envelope.recipients());
+        if (suppressed.isEmpty()) {
+            return List.of();
+        }
+        return envelope.recipients().stream()
+                .filter(r -> suppressed.contains(r.toLowerCase(Locale.ROOT)))
+                .map(r -> new RecipientResult(r, false, 0, "suppressed"))
+                .toList();
     }
 
     /**

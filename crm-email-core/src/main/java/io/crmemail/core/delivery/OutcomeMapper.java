@@ -7,6 +7,7 @@ import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,16 @@ final class OutcomeMapper {
         this.retryPolicy = retryPolicy;
     }
 
-    DeliveryUpdate map(DeliveryJob job, TransportResult result, Instant now) {
+    /**
+     * @param skipped recipients left out before transmission (suppressed), reported with the others
+     */
+    DeliveryUpdate map(DeliveryJob job, TransportResult result, Instant now, List<RecipientResult> skipped) {
         long id = job.messageId();
+        List<RecipientResult> recipients = new ArrayList<>(result.recipients());
+        recipients.addAll(skipped);
         return switch (result.outcome()) {
             case SENT -> {
-                List<RecipientResult> rejected = result.recipients().stream().filter(r -> !r.accepted()).toList();
+                List<RecipientResult> rejected = recipients.stream().filter(r -> !r.accepted()).toList();
                 String error = rejected.isEmpty() ? null : "some recipients were refused: " + rejected.stream()
                         .map(r -> r.email() + " (" + r.code() + " " + r.response() + ")")
                         .collect(Collectors.joining(", "));
@@ -35,7 +41,7 @@ final class OutcomeMapper {
                     details.put("rejected", String.valueOf(rejected.size()));
                 }
                 yield new DeliveryUpdate(EmailStatus.SENT, now, null, result.serverReply(), error,
-                        result.recipients(), EmailEvent.of(id, EventType.SENT, now, details));
+                        recipients, EmailEvent.of(id, EventType.SENT, now, details));
             }
             case PERMANENT_FAILURE -> {
                 Map<String, String> details = new LinkedHashMap<>();
@@ -43,7 +49,7 @@ final class OutcomeMapper {
                 details.put("diagnostic", String.valueOf(result.serverReply()));
                 details.put("kind", "hard");
                 yield new DeliveryUpdate(EmailStatus.BOUNCED, now, null, result.serverReply(),
-                        describe(result), result.recipients(), EmailEvent.of(id, EventType.BOUNCE, now, details));
+                        describe(result), recipients, EmailEvent.of(id, EventType.BOUNCE, now, details));
             }
             case TRANSIENT_FAILURE -> transientFailure(job, describe(result), result.serverReply(), now);
         };
@@ -61,6 +67,14 @@ final class OutcomeMapper {
         }
         String reason = "gave up after " + attempt + " attempts: " + error;
         return drop(job, reason, smtpResponse, now);
+    }
+
+    /** Every recipient is on the suppression list: nothing to send, reason {@code suppressed}. */
+    DeliveryUpdate suppressed(DeliveryJob job, List<RecipientResult> skipped, Instant now) {
+        String reason = "suppressed: " + skipped.stream().map(RecipientResult::email)
+                .collect(Collectors.joining(", "));
+        return new DeliveryUpdate(EmailStatus.DROPPED, now, null, null, reason, skipped,
+                EmailEvent.of(job.messageId(), EventType.DROPPED, now, Map.of("reason", "suppressed")));
     }
 
     /** Given up for good. */

@@ -10,6 +10,8 @@ import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.record.TableInfo;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.store.BounceReport;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.NewEmail;
@@ -21,9 +23,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -48,6 +52,7 @@ public final class InboundProcessor {
     private final Session session;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong bounces = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
     public InboundProcessor(EmailStore store, RecordDirectory records, AttachmentStore attachmentStore,
@@ -68,7 +73,7 @@ public final class InboundProcessor {
 
     /** Counters since start: stored, duplicates, dropped. */
     public InboundCounts counts() {
-        return new InboundCounts(stored.get(), duplicates.get(), dropped.get());
+        return new InboundCounts(stored.get(), duplicates.get(), bounces.get(), dropped.get());
     }
 
     public InboundResult receive(InputStream raw) {
@@ -92,6 +97,17 @@ public final class InboundProcessor {
             } catch (MessagingException e) {
                 return drop("not a parseable message: " + e.getMessage());
             }
+            MailBody body;
+            try {
+                body = MailBodyWalker.walk(message, limits);
+            } catch (MailBodyWalker.TooComplexException e) {
+                return drop("too complex: " + e.getMessage());
+            }
+            // Bounces first: a report quotes our original, Reply-To token included, and must not become a reply.
+            Optional<BounceParser.Bounce> bounce = BounceParser.parse(message, body);
+            if (bounce.isPresent()) {
+                return applyBounce(bounce.get());
+            }
             ReplyRouter.Route route = router.route(message).orElse(null);
             if (route == null) {
                 return drop("no reply token and no known Message-ID in In-Reply-To/References");
@@ -101,18 +117,19 @@ public final class InboundProcessor {
                 return drop("table " + route.record().tableId() + " no longer exists");
             }
             String messageId = MessageIdentity.of(message, file);
-            boolean known = store.findByMessageId(messageId).stream().anyMatch(m -> m.type() == CommentType.EMAIL_IN
-                    && m.accountId() == route.accountId() && m.record().equals(route.record()));
-            if (known) {
+            Optional<EmailMessage> known = store.findByMessageId(messageId).stream()
+                    .filter(m -> m.type() == CommentType.EMAIL_IN && m.accountId() == route.accountId()
+                            && m.record().equals(route.record()))
+                    .findFirst();
+            if (known.isPresent()) {
                 duplicates.incrementAndGet();
-                return InboundResult.duplicate(store.findByMessageId(messageId).stream()
-                        .filter(m -> m.record().equals(route.record())).findFirst().orElseThrow().id());
+                return InboundResult.duplicate(known.get().id());
             }
-            MailBody body;
-            try {
-                body = MailBodyWalker.walk(message, limits);
-            } catch (MailBodyWalker.TooComplexException e) {
-                return drop("too complex: " + e.getMessage());
+            List<Mailbox> from = MailHeaders.mailboxes(message, "From");
+            if (!from.isEmpty() && store.countInboundSince(route.accountId(), route.record(), from.get(0).email(),
+                    clock.instant().minus(Duration.ofHours(1))) >= limits.maxPerSenderPerRecordPerHour()) {
+                return drop("loop guard: more than " + limits.maxPerSenderPerRecordPerHour() + " messages from "
+                        + from.get(0).email() + " for this record in an hour");
             }
             List<AttachmentRef> saved = new ArrayList<>();
             try {
@@ -159,6 +176,26 @@ public final class InboundProcessor {
                 .build();
         return new NewEmail(route.accountId(), route.record(), CommentType.EMAIL_IN, route.parentId(), null, now,
                 metadata, null, List.of());
+    }
+
+    private InboundResult applyBounce(BounceParser.Bounce bounce) {
+        EmailMessage original = bounce.originalMessageIds().stream()
+                .flatMap(id -> store.findByMessageId(id).stream())
+                .filter(m -> m.type() == CommentType.EMAIL_OUT)
+                .findFirst().orElse(null);
+        if (original == null) {
+            return drop("bounce report for a message we did not send");
+        }
+        if (bounce.failures().isEmpty()) {
+            return drop("bounce report without a failed recipient");
+        }
+        Instant now = clock.instant();
+        for (BounceParser.Failure failure : bounce.failures()) {
+            store.recordBounce(original.id(), new BounceReport(failure.recipient(), failure.status(),
+                    failure.diagnostic(), failure.hard(), now));
+        }
+        bounces.incrementAndGet();
+        return InboundResult.bounce(original.id());
     }
 
     private InboundResult drop(String reason) {

@@ -81,6 +81,39 @@ public interface EmailStore {
      */
     Optional<EmailMessage> cancel(long messageId, Instant at);
 
+    /**
+     * How many {@code email_in} comments of a record came from {@code fromEmail} (case-insensitive) with
+     * {@code createdAt >= since}. Feeds the inbound loop guard.
+     */
+    long countInboundSince(long accountId, RecordRef record, String fromEmail, Instant since);
+
+    // ---- bounces and suppressions -----------------------------------------------------------------
+
+    /**
+     * Applies a bounce report to a message in one transaction: a {@code bounce} event with the details
+     * ({@code recipient}, {@code status}, {@code diagnostic}, {@code kind} hard or soft); for a hard bounce,
+     * a message that is {@code sent} or {@code read} becomes {@code bounced} with {@code bouncedAt} and
+     * {@code error}, and the recipient enters the account's suppression list (reason {@code hard_bounce}).
+     *
+     * @return the message after the call; empty when there is no such message
+     */
+    Optional<EmailMessage> recordBounce(long messageId, BounceReport report);
+
+    /** Adds an address to the account's suppression list; an existing entry is kept as it is. */
+    Suppression suppress(long accountId, String email, String reason, Instant at);
+
+    /**
+     * Which of the given addresses the account suppresses, compared case-insensitively; returned in lower
+     * case. One call per message, however many recipients it has.
+     */
+    java.util.Set<String> suppressedAmong(long accountId, java.util.Collection<String> emails);
+
+    /** The account's suppressions, oldest first. */
+    List<Suppression> suppressions(long accountId);
+
+    /** Lifts a suppression; false when there was none. */
+    boolean unsuppress(long accountId, String email);
+
     // ---- tokens and events ------------------------------------------------------------------------
 
     Optional<TrackingToken> findToken(String token);

@@ -155,7 +155,7 @@ class InboundTest {
         assertThat(second.commentId()).isEqualTo(first.commentId());
         assertThat(timeline()).hasSize(2);
         assertThat(attachmentFiles()).hasSize(1);
-        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0));
+        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0));
     }
 
     @Test
@@ -188,7 +188,7 @@ class InboundTest {
     @Test
     void messagesOverTheCapsAreDroppedWithNothingStored() throws IOException {
         service = world.serviceBuilder().spoolDirectory(temp)
-                .inboundLimits(new InboundLimits(1000, 400, 3, 10)).build();
+                .inboundLimits(new InboundLimits(1000, 400, 3, 10, 30)).build();
         assertThat(corpus("apple-reply-attachment.eml").length).isGreaterThan(1000);
         assertThat(receive("apple-reply-attachment.eml").reason()).contains("message exceeds 1000 bytes");
         String longHeader = "X-Long: " + "a".repeat(500) + "\r\nTo: reply-" + replyToken + "@reply.crm.example\r\n\r\nhi\r\n";

@@ -296,6 +296,95 @@ public abstract class EmailStoreContract {
         assertThat(store().listForRecord(ACCOUNT, RECORD)).isEmpty();
     }
 
+    // ---- bounces, suppressions, loop guard ----------------------------------------------------------
+
+    private EmailMessage sentMessageFor(long accountId) {
+        EmailMessage m = enqueue(accountId, NOW);
+        store().claimDue(NOW, "w", LEASE, 100);
+        store().complete(m.id(), "w", sent(m.id(), NOW));
+        return message(m.id());
+    }
+
+    @Test
+    void aHardBounceMakesASentMessageBouncedAndSuppressesTheRecipient() {
+        EmailMessage m = sentMessageFor(ACCOUNT);
+        Instant at = NOW.plusSeconds(30);
+        EmailMessage after = store().recordBounce(m.id(),
+                new BounceReport("Lead@Example.org", "5.1.1", "550 5.1.1 User unknown", true, at)).orElseThrow();
+
+        assertThat(after.status()).isEqualTo(EmailStatus.BOUNCED);
+        assertThat(after.metadata().bouncedAt()).isEqualTo(at);
+        assertThat(after.metadata().error()).contains("5.1.1").contains("Lead@Example.org");
+        assertThat(message(m.id())).isEqualTo(after);
+        EmailEvent bounce = store().events(m.id()).get(store().events(m.id()).size() - 1);
+        assertThat(bounce.type()).isEqualTo(EventType.BOUNCE);
+        assertThat(bounce.occurredAt()).isEqualTo(at);
+        assertThat(bounce.details()).containsEntry("recipient", "Lead@Example.org").containsEntry("status", "5.1.1")
+                .containsEntry("diagnostic", "550 5.1.1 User unknown").containsEntry("kind", "hard");
+
+        assertThat(store().suppressions(ACCOUNT)).extracting(Suppression::email, Suppression::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("lead@example.org", "hard_bounce"));
+        assertThat(store().suppressedAmong(ACCOUNT, List.of("LEAD@example.org", "other@example.org")))
+                .containsExactly("lead@example.org");
+        assertThat(store().suppressedAmong(OTHER_ACCOUNT, List.of("lead@example.org"))).isEmpty();
+    }
+
+    @Test
+    void aSoftBounceIsOnlyAnEvent() {
+        EmailMessage m = sentMessageFor(ACCOUNT);
+        EmailMessage after = store().recordBounce(m.id(),
+                new BounceReport("lead@example.org", "4.4.1", "will retry", false, NOW)).orElseThrow();
+        assertThat(after.status()).isEqualTo(EmailStatus.SENT);
+        assertThat(after.metadata().bouncedAt()).isNull();
+        assertThat(store().events(m.id())).extracting(EmailEvent::type).containsExactly(EventType.SENT, EventType.BOUNCE);
+        assertThat(store().events(m.id()).get(1).details()).containsEntry("kind", "soft");
+        assertThat(store().suppressions(ACCOUNT)).isEmpty();
+    }
+
+    @Test
+    void aHardBounceOfAMessageNotSentYetSuppressesButKeepsItsStatus() {
+        EmailMessage m = enqueue(NOW.plusSeconds(3600));
+        EmailMessage after = store().recordBounce(m.id(),
+                new BounceReport("lead@example.org", "5.1.1", null, true, NOW)).orElseThrow();
+        assertThat(after.status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(store().suppressions(ACCOUNT)).hasSize(1);
+        assertThat(store().recordBounce(987654, new BounceReport("x@y.z", null, null, true, NOW))).isEmpty();
+    }
+
+    @Test
+    void suppressionsAreIdempotentCaseInsensitiveAndLiftable() {
+        Suppression first = store().suppress(ACCOUNT, "Jane@Example.org", "manual", NOW);
+        Suppression again = store().suppress(ACCOUNT, "jane@example.org", "hard_bounce", NOW.plusSeconds(60));
+        assertThat(again).isEqualTo(first);
+        assertThat(first.email()).isEqualTo("jane@example.org");
+        assertThat(first.createdAt()).isEqualTo(NOW);
+        store().suppress(ACCOUNT, "b@example.org", "manual", NOW.plusSeconds(1));
+        store().suppress(OTHER_ACCOUNT, "c@example.org", "manual", NOW);
+        assertThat(store().suppressions(ACCOUNT)).extracting(Suppression::email)
+                .containsExactly("jane@example.org", "b@example.org");
+
+        assertThat(store().unsuppress(ACCOUNT, "JANE@example.org")).isTrue();
+        assertThat(store().unsuppress(ACCOUNT, "jane@example.org")).isFalse();
+        assertThat(store().suppressedAmong(ACCOUNT, List.of("jane@example.org", "b@example.org")))
+                .containsExactly("b@example.org");
+        assertThat(store().suppressedAmong(ACCOUNT, List.of())).isEmpty();
+    }
+
+    @Test
+    void countsInboundMessagesPerSenderAndRecordSinceATime() {
+        EmailMessage out = enqueue(NOW);
+        for (int i = 0; i < 3; i++) {
+            NewEmail in = inbound(ACCOUNT, RECORD, out.id(), "<loop-" + i + "@example.org>");
+            store().storeInbound(new NewEmail(in.accountId(), in.record(), in.type(), in.parentId(), null,
+                    NOW.plusSeconds(i * 600L), in.metadata(), null, List.of()));
+        }
+        store().storeInbound(inbound(ACCOUNT, OTHER_RECORD, null, "<elsewhere@example.org>"));
+        assertThat(store().countInboundSince(ACCOUNT, RECORD, "LEAD@example.org", NOW)).isEqualTo(3);
+        assertThat(store().countInboundSince(ACCOUNT, RECORD, "lead@example.org", NOW.plusSeconds(600))).isEqualTo(2);
+        assertThat(store().countInboundSince(ACCOUNT, RECORD, "other@example.org", NOW)).isZero();
+        assertThat(store().countInboundSince(OTHER_ACCOUNT, RECORD, "lead@example.org", NOW)).isZero();
+    }
+
     // ---- tokens -------------------------------------------------------------------------------------
 
     @Test

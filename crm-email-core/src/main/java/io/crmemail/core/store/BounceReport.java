@@ -1,0 +1,22 @@
+package io.crmemail.core.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One recipient's failure as a bounce report gave it.
+ *
+ * @param recipient  the address that failed
+ * @param status     the enhanced status code (RFC 3463, e.g. {@code 5.1.1}) or the SMTP code, may be null
+ * @param diagnostic the remote server's words, may be null
+ * @param hard       permanent (5.x.x): the message becomes bounced and the address suppressed; otherwise only
+ *                   an event is recorded
+ * @param at         when the report arrived
+ */
+public record BounceReport(String recipient, String status, String diagnostic, boolean hard, Instant at) {
+
+    public BounceReport {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(at, "at");
+    }
+}
