@@ -19,4 +19,16 @@ public record BounceReport(String recipient, String status, String diagnostic, b
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(at, "at");
     }
+
+    /** The {@code error} a hard bounce leaves on its message, e.g. {@code bounced: a@b.c 5.1.1 550 User unknown}. */
+    public String describe() {
+        StringBuilder text = new StringBuilder("bounced: ").append(recipient);
+        if (status != null) {
+            text.append(' ').append(status);
+        }
+        if (diagnostic != null) {
+            text.append(' ').append(diagnostic);
+        }
+        return text.toString();
+    }
 }

@@ -1,6 +1,7 @@
 package io.crmemail.core.store;
 
 import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.CommentType;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
@@ -11,6 +12,9 @@ import io.crmemail.core.tracking.EventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +41,7 @@ public final class InMemoryEmailStore implements EmailStore {
     private final InMemoryMessages messages = new InMemoryMessages();
     private final InMemoryOutbox outbox = new InMemoryOutbox();
     private final InMemoryAccountSettings settings = new InMemoryAccountSettings();
+    private final InMemorySuppressions suppressions = new InMemorySuppressions();
 
     // ---- messages -------------------------------------------------------------------------------
 
@@ -112,6 +117,75 @@ public final class InMemoryEmailStore implements EmailStore {
             }
             return new InboundStored(stored, false);
         });
+    }
+
+    // ---- delivery -------------------------------------------------------------------------------
+
+    @Override
+    public long countInboundSince(long accountId, RecordRef record, String fromEmail, Instant since) {
+        Objects.requireNonNull(fromEmail, "fromEmail");
+        return locked(() -> messages.forRecord(accountId, record).stream()
+                .filter(m -> m.type() == CommentType.EMAIL_IN && !m.createdAt().isBefore(since))
+                .filter(m -> m.metadata().fromIdentity() != null
+                        && m.metadata().fromIdentity().email().equalsIgnoreCase(fromEmail))
+                .count());
+    }
+
+    // ---- bounces and suppressions -----------------------------------------------------------------
+
+    @Override
+    public Optional<EmailMessage> recordBounce(long messageId, BounceReport report) {
+        Objects.requireNonNull(report, "report");
+        return locked(() -> {
+            EmailMessage message = messages.get(messageId);
+            if (message == null) {
+                return Optional.empty();
+            }
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("recipient", report.recipient());
+            if (report.status() != null) {
+                details.put("status", report.status());
+            }
+            if (report.diagnostic() != null) {
+                details.put("diagnostic", report.diagnostic());
+            }
+            details.put("kind", report.hard() ? "hard" : "soft");
+            messages.addEvent(EmailEvent.of(messageId, EventType.BOUNCE, report.at(), details));
+            if (!report.hard()) {
+                return Optional.of(message);
+            }
+            suppressions.add(message.accountId(), report.recipient(), "hard_bounce", report.at());
+            if (message.status() == EmailStatus.SENT || message.status() == EmailStatus.READ) {
+                message = message.withMetadata(message.metadata().toBuilder()
+                        .status(EmailStatus.BOUNCED)
+                        .bouncedAt(report.at())
+                        .error(report.describe())
+                        .build());
+                messages.replace(message);
+            }
+            return Optional.of(message);
+        });
+    }
+
+    @Override
+    public Suppression suppress(long accountId, String email, String reason, Instant at) {
+        Objects.requireNonNull(email, "email");
+        return locked(() -> suppressions.add(accountId, email, reason, at));
+    }
+
+    @Override
+    public Set<String> suppressedAmong(long accountId, Collection<String> emails) {
+        return locked(() -> suppressions.among(accountId, emails));
+    }
+
+    @Override
+    public List<Suppression> suppressions(long accountId) {
+        return locked(() -> suppressions.list(accountId));
+    }
+
+    @Override
+    public boolean unsuppress(long accountId, String email) {
+        return locked(() -> suppressions.remove(accountId, email));
     }
 
     // ---- delivery -------------------------------------------------------------------------------
