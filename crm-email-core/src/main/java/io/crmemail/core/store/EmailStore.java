@@ -41,8 +41,9 @@ public interface EmailStore {
      * Stores an inbound message ({@code email_in}, not pending, no outbox entry) in one transaction:
      * unless the same record already has an {@code email_in} with the same {@code metadata.messageId} (then
      * nothing changes and that one is returned as a duplicate), the comment is created and, when it has a
-     * parent, the parent's {@code repliedAt} is stamped (if not yet set) with {@code metadata.receivedAt}
-     * and a {@code reply} event with detail {@code commentId} is recorded on the parent.
+     * parent and is not an auto-reply ({@code metadata.autoReply}), the parent's {@code repliedAt} is stamped
+     * (if not yet set) with {@code metadata.receivedAt} and a {@code reply} event with detail
+     * {@code commentId} is recorded on the parent. An auto-reply is stored under its parent and nothing else.
      */
     InboundStored storeInbound(NewEmail email);
 

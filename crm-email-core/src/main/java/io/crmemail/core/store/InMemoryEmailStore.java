@@ -107,7 +107,7 @@ public final class InMemoryEmailStore implements EmailStore {
             }
             EmailMessage stored = enqueue(email);
             EmailMessage parent = email.parentId() == null ? null : messages.get(email.parentId());
-            if (parent != null) {
+            if (parent != null && !email.metadata().autoReply()) {
                 Instant at = email.metadata().receivedAt() != null ? email.metadata().receivedAt() : email.createdAt();
                 if (parent.metadata().repliedAt() == null) {
                     messages.replace(parent.withMetadata(parent.metadata().toBuilder().repliedAt(at).build()));

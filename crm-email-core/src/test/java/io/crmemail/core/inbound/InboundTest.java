@@ -145,6 +145,9 @@ class InboundTest {
     void autoRepliesAreStoredButFlagged() {
         EmailMessage reply = stored(receive("auto-reply.eml"));
         assertThat(reply.metadata().autoReply()).isTrue();
+        assertThat(reply.parentId()).isEqualTo(original.id());
+        // Flagged, and nothing automatic follows: the original does not count as replied.
+        assertThat(service.get(CALLER, original.id()).metadata().repliedAt()).isNull();
     }
 
     @Test

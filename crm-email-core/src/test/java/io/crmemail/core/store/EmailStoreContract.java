@@ -288,6 +288,19 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void anAutoReplyIsStoredUnderItsParentButIsNoReply() {
+        EmailMessage out = enqueue(NOW);
+        NewEmail auto = inbound(ACCOUNT, RECORD, out.id(), "<ooo@example.org>");
+        auto = new NewEmail(auto.accountId(), auto.record(), auto.type(), auto.parentId(), null, NOW,
+                auto.metadata().toBuilder().autoReply(true).build(), null, List.of());
+        EmailMessage stored = store().storeInbound(auto).message();
+        assertThat(stored.parentId()).isEqualTo(out.id());
+        assertThat(stored.metadata().autoReply()).isTrue();
+        assertThat(message(out.id()).metadata().repliedAt()).isNull();
+        assertThat(store().events(out.id())).noneMatch(e -> e.type() == EventType.REPLY);
+    }
+
+    @Test
     void storeInboundRefusesAPendingStatus() {
         NewEmail pending = inbound(ACCOUNT, RECORD, null, "<p@example.org>");
         NewEmail wrong = new NewEmail(pending.accountId(), pending.record(), pending.type(), null, null, NOW,
