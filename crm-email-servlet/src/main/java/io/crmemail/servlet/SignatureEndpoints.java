@@ -3,13 +3,16 @@ package io.crmemail.servlet;
 import io.crmemail.core.Caller;
 import io.crmemail.core.EmailService;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * The current user's signatures: list, create, and update/delete by id (404 unless the caller owns it;
  * the core makes another user's signature look missing).
  */
 final class SignatureEndpoints {
+
+    /** The answer of a delete: {@code {"id": 12, "deleted": true}}. */
+    record Deleted(long id, boolean deleted) {
+    }
 
     private final EmailService email;
     private final Guard guard;
@@ -52,6 +55,6 @@ final class SignatureEndpoints {
         Caller caller = guard.caller(ex.request());
         bodies.read(ex.request(), Object.class);
         email.deleteSignature(caller, id);
-        ex.json(200, Map.of("id", id, "deleted", true));
+        ex.json(200, new Deleted(id, true));
     }
 }
