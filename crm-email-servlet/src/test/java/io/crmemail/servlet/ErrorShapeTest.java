@@ -189,6 +189,25 @@ class ErrorShapeTest {
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "Basic dXNlcjpwYXNz, 401, unauthorized",
+            "Bearer, 401, invalid_key",
+            "'Bearer   ', 401, invalid_key",
+            "Bearertoken-42, 401, invalid_key",
+            "bearer token-42, 200, ",
+            "BEARER  token-42 , 200, ",
+    })
+    void authorizationHeaderForms(String header, int status, String code) {
+        HttpResponse<String> response = server.send(server.request("/api/email/smtpOptions")
+                .header("Authorization", header).POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (code == null) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        } else {
+            error(response, status, code);
+        }
+    }
+
     @Test
     void requestIdIsEchoedWhenSane() {
         HttpResponse<String> response = server.send(server.request("/api/email/smtpOptions")
