@@ -2,9 +2,10 @@ package io.crmemail.core.integration;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 
 /** How the connection to the SMTP server is secured. */
-public enum SmtpSecurity {
+public enum SmtpSecurity implements WireEnum {
     /** Plain text; only for local relays and tests. */
     NONE,
     /** Plain connect, then STARTTLS (required: the send fails if the server does not offer it). */
@@ -14,6 +15,7 @@ public enum SmtpSecurity {
 
     /** Lower-case wire form. */
     @JsonValue
+    @Override
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -21,11 +23,6 @@ public enum SmtpSecurity {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static SmtpSecurity fromWire(String wire) {
-        for (SmtpSecurity value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown SmtpSecurity: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

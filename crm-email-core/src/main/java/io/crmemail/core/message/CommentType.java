@@ -2,9 +2,10 @@ package io.crmemail.core.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 
 /** The comment types an email appears as on a record's timeline. */
-public enum CommentType {
+public enum CommentType implements WireEnum {
     EMAIL_OUT("email_out"),
     EMAIL_IN("email_in");
 
@@ -15,6 +16,7 @@ public enum CommentType {
     }
 
     @JsonValue
+    @Override
     public String wire() {
         return wire;
     }
@@ -22,11 +24,6 @@ public enum CommentType {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static CommentType fromWire(String wire) {
-        for (CommentType value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown CommentType: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

@@ -2,10 +2,11 @@ package io.crmemail.core.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 import java.util.Locale;
 
 /** The status of an email comment as the CRM surface shows it in {@code metadata.status}. */
-public enum EmailStatus {
+public enum EmailStatus implements WireEnum {
     /** Accepted, waiting for its {@code scheduledAt}. */
     SCHEDULED,
     /** Accepted, waiting for a worker (also between retries). */
@@ -25,6 +26,7 @@ public enum EmailStatus {
 
     /** Lower-case wire form, e.g. {@code queued}. */
     @JsonValue
+    @Override
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -37,11 +39,6 @@ public enum EmailStatus {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static EmailStatus fromWire(String wire) {
-        for (EmailStatus value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown EmailStatus: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

@@ -2,9 +2,10 @@ package io.crmemail.core.record;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 
 /** The kinds of record fields the library cares about. */
-public enum FieldType {
+public enum FieldType implements WireEnum {
     /** The record's key; not offered for merging in the compose picker. */
     KEY,
     TEXT,
@@ -18,6 +19,7 @@ public enum FieldType {
 
     /** Lower-case wire form. */
     @JsonValue
+    @Override
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -25,11 +27,6 @@ public enum FieldType {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static FieldType fromWire(String wire) {
-        for (FieldType value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown FieldType: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

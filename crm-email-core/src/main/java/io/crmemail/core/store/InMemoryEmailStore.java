@@ -290,11 +290,7 @@ public final class InMemoryEmailStore implements EmailStore {
                 if (owner == null || !owner.equals(entry.leaseOwner)) {
                     return false;
                 }
-                removeFromIndex(entry);
-                entry.dueAt = update.nextAttemptAt();
-                entry.leaseOwner = null;
-                entry.leaseExpiresAt = null;
-                addReady(entry);
+                unlease(entry, update.nextAttemptAt());
                 metadata.nextAttemptAt(update.nextAttemptAt());
             } else {
                 switch (update.status()) {
@@ -325,15 +321,21 @@ public final class InMemoryEmailStore implements EmailStore {
             if (entry == null || owner == null || !owner.equals(entry.leaseOwner)) {
                 return null;
             }
-            removeFromIndex(entry);
-            entry.leaseOwner = null;
-            entry.leaseExpiresAt = null;
-            addReady(entry);
+            unlease(entry, entry.dueAt);
             EmailMessage message = messages.get(messageId);
             int attempts = Math.max(0, message.metadata().attempts() - 1);
             messages.put(messageId, message.withMetadata(message.metadata().toBuilder().attempts(attempts).build()));
             return null;
         });
+    }
+
+    /** Gives up an entry's lease and puts it back in its account's queue, due at {@code dueAt}. */
+    private void unlease(OutboxEntry entry, Instant dueAt) {
+        removeFromIndex(entry);
+        entry.dueAt = dueAt;
+        entry.leaseOwner = null;
+        entry.leaseExpiresAt = null;
+        addReady(entry);
     }
 
     @Override

@@ -2,9 +2,10 @@ package io.crmemail.core.store;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 
 /** What an opaque token stands for. */
-public enum TokenKind {
+public enum TokenKind implements WireEnum {
     /** The {@code reply-{16 hex}@catch-domain} Reply-To address of a message. */
     REPLY,
     /** The open-tracking pixel of a message. */
@@ -14,6 +15,7 @@ public enum TokenKind {
 
     /** Lower-case wire form. */
     @JsonValue
+    @Override
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -21,11 +23,6 @@ public enum TokenKind {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static TokenKind fromWire(String wire) {
-        for (TokenKind value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown TokenKind: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

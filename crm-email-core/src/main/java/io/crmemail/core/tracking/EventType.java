@@ -2,13 +2,15 @@ package io.crmemail.core.tracking;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.crmemail.core.json.WireEnum;
 import java.util.Locale;
 
 /** Everything that can happen to a message, in the order it usually happens. */
-public enum EventType {
+public enum EventType implements WireEnum {
     QUEUED, SCHEDULED, RETRY, SENT, DELIVERED, OPEN, CLICK, REPLY, BOUNCE, DROPPED, CANCELLED;
 
     @JsonValue
+    @Override
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -16,11 +18,6 @@ public enum EventType {
     /** Parses the wire form (any case). */
     @JsonCreator
     public static EventType fromWire(String wire) {
-        for (EventType value : values()) {
-            if (value.wire().equalsIgnoreCase(wire)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("unknown EventType: " + wire);
+        return WireEnum.parse(values(), wire);
     }
 }

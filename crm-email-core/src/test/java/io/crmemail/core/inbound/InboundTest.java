@@ -1,0 +1,255 @@
+package io.crmemail.core.inbound;
+
+import static io.crmemail.core.testsupport.TestWorld.CALLER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crmemail.core.EmailService;
+import io.crmemail.core.SendResult;
+import io.crmemail.core.message.AttachmentRef;
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.Mailbox;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.TokenKind;
+import io.crmemail.core.store.TrackingToken;
+import io.crmemail.core.testsupport.TestWorld;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real-world-shaped replies from src/test/resources/inbound routed onto the record that sent the original. */
+class InboundTest {
+
+    @TempDir
+    Path temp;
+
+    TestWorld world;
+    EmailService service;
+    EmailMessage original;
+    String replyToken;
+
+    @BeforeEach
+    void setUp() {
+        world = new TestWorld(temp, 2525);
+        service = world.serviceBuilder().spoolDirectory(temp).build();
+        SendResult sent = service.send(CALLER, world.request().build());
+        original = sent.comment();
+        replyToken = world.store.tokens(original.id()).stream().filter(t -> t.kind() == TokenKind.REPLY)
+                .map(TrackingToken::token).findFirst().orElseThrow();
+    }
+
+    private byte[] corpus(String name) {
+        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/inbound/" + name), name)) {
+            String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            return raw.replace("{{TOKEN}}", replyToken).replace("{{MESSAGE_ID}}", original.metadata().messageId())
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private InboundResult receive(String name) {
+        return service.receive(new ByteArrayInputStream(corpus(name)));
+    }
+
+    private EmailMessage stored(InboundResult result) {
+        assertThat(result.outcome()).as(result.reason()).isEqualTo(InboundResult.Outcome.STORED);
+        return service.get(CALLER, result.commentId());
+    }
+
+    private List<EmailMessage> timeline() {
+        return world.store.listForRecord(TestWorld.ACCOUNT, new RecordRef(TestWorld.TABLE, TestWorld.RECORD));
+    }
+
+    @Test
+    void gmailReplyLandsUnderTheOriginalWithoutItsQuotedHistory() {
+        EmailMessage reply = stored(receive("gmail-reply.eml"));
+
+        assertThat(reply.type()).isEqualTo(CommentType.EMAIL_IN);
+        assertThat(reply.parentId()).isEqualTo(original.id());
+        assertThat(reply.record()).isEqualTo(original.record());
+        assertThat(reply.status()).isEqualTo(EmailStatus.RECEIVED);
+        assertThat(reply.metadata().fromIdentity()).isEqualTo(new Mailbox("Jane Doe", "lead@example.org"));
+        assertThat(reply.metadata().subject()).isEqualTo("Re: Welcome Jane Doe");
+        assertThat(reply.metadata().messageId()).isEqualTo("<CAGmail-1234567890@mail.gmail.com>");
+        assertThat(reply.metadata().inReplyTo()).isEqualTo(original.metadata().messageId());
+        assertThat(reply.metadata().replyText()).isEqualTo("Thanks Sales, sounds great! Grüße");
+        assertThat(reply.metadata().text()).contains("> Welcome aboard.");
+        assertThat(reply.metadata().body()).contains("Thanks Sales").doesNotContain("<script");
+        assertThat(reply.metadata().sentAt()).isEqualTo(java.time.Instant.parse("2026-03-18T10:02:17Z"));
+        assertThat(reply.metadata().receivedAt()).isEqualTo(world.clock.instant());
+        assertThat(reply.metadata().autoReply()).isFalse();
+
+        EmailMessage parent = service.get(CALLER, original.id());
+        assertThat(parent.metadata().repliedAt()).isEqualTo(world.clock.instant());
+        assertThat(service.events(CALLER, original.id())).extracting(EmailEvent::type).contains(EventType.REPLY);
+        assertThat(timeline()).extracting(EmailMessage::id).containsExactly(original.id(), reply.id());
+    }
+
+    @Test
+    void outlookReplyWithoutTheTokenIsThreadedByReferences() {
+        EmailMessage reply = stored(receive("outlook-reply.eml"));
+        assertThat(reply.parentId()).isEqualTo(original.id());
+        assertThat(reply.metadata().subject()).isEqualTo("AW: Grüße");
+        assertThat(reply.metadata().fromIdentity()).isEqualTo(new Mailbox("Jörg Müller", "joerg@example.org"));
+        assertThat(reply.metadata().replyText()).isEqualTo("Hello,\n\nplease send the offer. Grüße, Jörg");
+        assertThat(reply.metadata().text()).contains("-----Original Message-----");
+    }
+
+    @Test
+    void appleMailReplyKeepsItsAttachmentUnderTheRecordsPrefix() throws Exception {
+        EmailMessage reply = stored(receive("apple-reply-attachment.eml"));
+        assertThat(reply.parentId()).isEqualTo(original.id());
+        assertThat(reply.metadata().replyText()).isEqualTo("Here is the signed contract.\n\nJane");
+
+        assertThat(reply.metadata().attachments()).hasSize(1);
+        AttachmentRef pdf = reply.metadata().attachments().get(0);
+        assertThat(pdf.name()).isEqualTo("Vertrag unterschrieben ä.pdf");
+        assertThat(pdf.type()).isEqualTo("application/pdf");
+        assertThat(pdf.path()).startsWith("1-123-in-").endsWith("-Vertrag unterschrieben ä.pdf");
+        try (InputStream in = world.attachments.open(pdf.path())) {
+            byte[] bytes = in.readAllBytes();
+            assertThat(bytes).hasSize((int) pdf.size());
+            assertThat(new String(bytes, StandardCharsets.US_ASCII)).startsWith("%PDF-1.4");
+        }
+    }
+
+    @Test
+    void thunderbirdReplyDecodesCharsetsAndDropsTheQuotedBlock() {
+        EmailMessage reply = stored(receive("thunderbird-reply.eml"));
+        assertThat(reply.metadata().subject()).isEqualTo("お世話になっております");
+        assertThat(reply.metadata().replyText()).isEqualTo("Danke schön, bis Montag.\n\nJane");
+    }
+
+    @Test
+    void brokenMailIsStoredAsWellAsItCanBeRead() {
+        EmailMessage reply = stored(receive("broken-encoding.eml"));
+        assertThat(reply.metadata().text()).contains("Broken but readable");
+        assertThat(reply.metadata().fromIdentity()).isNull();
+    }
+
+    @Test
+    void autoRepliesAreStoredButFlagged() {
+        EmailMessage reply = stored(receive("auto-reply.eml"));
+        assertThat(reply.metadata().autoReply()).isTrue();
+    }
+
+    @Test
+    void theSameMessageTwiceIsStoredOnce() throws IOException {
+        InboundResult first = receive("apple-reply-attachment.eml");
+        InboundResult second = receive("apple-reply-attachment.eml");
+        assertThat(second.outcome()).isEqualTo(InboundResult.Outcome.DUPLICATE);
+        assertThat(second.commentId()).isEqualTo(first.commentId());
+        assertThat(timeline()).hasSize(2);
+        assertThat(attachmentFiles()).hasSize(1);
+        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0));
+    }
+
+    @Test
+    void mailWithoutTokenOrKnownThreadIsDroppedSilently() {
+        String raw = "From: x@example.org\r\nTo: reply-0123456789abcdef@reply.crm.example\r\n"
+                + "In-Reply-To: <nobody@nowhere>\r\nMessage-ID: <stray@example.org>\r\nSubject: hi\r\n\r\nhello\r\n";
+        InboundResult result = service.receive(new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(result.reason()).contains("no reply token");
+        // A token for another catch domain does not count.
+        String otherDomain = "From: x@example.org\r\nTo: reply-" + replyToken + "@evil.example\r\nSubject: hi\r\n\r\nhi\r\n";
+        assertThat(service.receive(new ByteArrayInputStream(otherDomain.getBytes(StandardCharsets.US_ASCII))).outcome())
+                .isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(timeline()).hasSize(1);
+        assertThat(service.inboundCounts().dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void theTokenDecidesTheRecordEvenWhenTheThreadPointsElsewhere() {
+        world.records.putRecord(TestWorld.ACCOUNT, TestWorld.TABLE, 999, java.util.Map.of("title", "Other"));
+        EmailMessage other = service.send(CALLER, world.request().record(TestWorld.TABLE, 999).build()).comment();
+        String raw = "From: lead@example.org\r\nTo: reply-" + replyToken + "@reply.crm.example\r\n"
+                + "In-Reply-To: " + other.metadata().messageId() + "\r\nMessage-ID: <mix@example.org>\r\n"
+                + "Subject: Re\r\n\r\nhello\r\n";
+        EmailMessage reply = stored(service.receive(new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+        assertThat(reply.record()).isEqualTo(original.record());
+        assertThat(reply.parentId()).isEqualTo(original.id());
+    }
+
+    @Test
+    void messagesOverTheCapsAreDroppedWithNothingStored() throws IOException {
+        service = world.serviceBuilder().spoolDirectory(temp)
+                .inboundLimits(new InboundLimits(1000, 400, 3, 10)).build();
+        assertThat(corpus("apple-reply-attachment.eml").length).isGreaterThan(1000);
+        assertThat(receive("apple-reply-attachment.eml").reason()).contains("message exceeds 1000 bytes");
+        String longHeader = "X-Long: " + "a".repeat(500) + "\r\nTo: reply-" + replyToken + "@reply.crm.example\r\n\r\nhi\r\n";
+        assertThat(service.receive(new ByteArrayInputStream(longHeader.getBytes(StandardCharsets.US_ASCII))).reason())
+                .contains("headers exceed 400 bytes");
+        StringBuilder manyParts = new StringBuilder("To: reply-" + replyToken + "@reply.crm.example\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for (int i = 0; i < 5; i++) {
+            manyParts.append("--b\r\nContent-Type: text/plain\r\n\r\npart ").append(i).append("\r\n");
+        }
+        manyParts.append("--b--\r\n");
+        assertThat(service.receive(new ByteArrayInputStream(manyParts.toString().getBytes(StandardCharsets.US_ASCII)))
+                .reason()).contains("more than 3 MIME parts");
+        assertThat(timeline()).hasSize(1);
+        assertThat(attachmentFiles()).isEmpty();
+        try (Stream<Path> spooled = Files.list(temp)) {
+            assertThat(spooled.filter(p -> p.getFileName().toString().startsWith("crm-email-in-"))).isEmpty();
+        }
+    }
+
+    @Test
+    void mutatedMessagesNeverThrowAndNeverHalfStore() throws IOException {
+        java.util.Random random = new java.util.Random(20261121);
+        List<String> names = List.of("gmail-reply.eml", "outlook-reply.eml", "apple-reply-attachment.eml",
+                "thunderbird-reply.eml", "broken-encoding.eml", "auto-reply.eml");
+        long stored = 0;
+        for (int i = 0; i < 600; i++) {
+            byte[] raw = corpus(names.get(i % names.size())).clone();
+            int mutations = 1 + random.nextInt(8);
+            for (int m = 0; m < mutations; m++) {
+                int at = random.nextInt(raw.length);
+                switch (random.nextInt(3)) {
+                    case 0 -> raw[at] = (byte) random.nextInt(256);
+                    case 1 -> raw = java.util.Arrays.copyOf(raw, Math.max(1, at));
+                    default -> {
+                        String specials = "\r\n:;<>=\"-";
+                        raw[at] = (byte) specials.charAt(random.nextInt(specials.length()));
+                    }
+                }
+            }
+            // A first Message-ID of its own makes every mutant unique, so none is a legitimate duplicate.
+            byte[] unique = ("Message-ID: <mutant-" + i + "@test>\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] mutant = new byte[unique.length + raw.length];
+            System.arraycopy(unique, 0, mutant, 0, unique.length);
+            System.arraycopy(raw, 0, mutant, unique.length, raw.length);
+            InboundResult result = service.receive(new ByteArrayInputStream(mutant));
+            assertThat(result).isNotNull();
+            if (result.outcome() == InboundResult.Outcome.STORED) {
+                stored++;
+            }
+        }
+        List<EmailMessage> inbound = timeline().stream().filter(m -> m.type() == CommentType.EMAIL_IN).toList();
+        assertThat(stored).as("most mutants keep their token and are still stored").isGreaterThan(100);
+        assertThat((long) inbound.size()).isEqualTo(stored);
+        long attachmentsReferenced = inbound.stream().mapToLong(m -> m.metadata().attachments().size()).sum();
+        assertThat((long) attachmentFiles().size()).as("no orphaned attachment files").isEqualTo(attachmentsReferenced);
+    }
+
+    private List<Path> attachmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(world.attachments.root())) {
+            return files.filter(p -> p.getFileName().toString().contains("-in-")).toList();
+        }
+    }
+}
