@@ -3,6 +3,7 @@ package io.crmemail.servlet;
 import io.crmemail.core.EmailException;
 import io.crmemail.core.ErrorCode;
 import java.io.IOException;
+import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,8 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+    /** How much of an unread request body an error response still reads to keep the connection usable. */
+    private static final int DRAIN_LIMIT = 64 * 1024;
 
     private ErrorResponses() {
     }
@@ -24,6 +27,33 @@ final class ErrorResponses {
             case RATE_LIMITED -> 429;
             case PROVIDER_ERROR -> 502;
         };
+    }
+
+    /**
+     * An error may be decided before the body was read (401, 403, 415, 413…). The container would then
+     * close the connection after the response without saying so, and a client reusing it sees a reset.
+     * Read a small rest; otherwise (and always for 413) tell the client the connection ends here.
+     */
+    private static void settleUnreadBody(Exchange exchange, int status) {
+        if (!JsonBodies.hasBody(exchange.request())) {
+            return;
+        }
+        if (status != 413) {
+            try {
+                InputStream in = exchange.request().getInputStream();
+                byte[] buffer = new byte[8192];
+                long left = DRAIN_LIMIT;
+                for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1; ) {
+                    left -= n;
+                }
+                if (left > 0) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("request {}: could not read the rest of the body", exchange.requestId(), e);
+            }
+        }
+        exchange.response().setHeader("Connection", "close");
     }
 
     static void write(Exchange exchange, Exception failure) {
@@ -45,6 +75,7 @@ final class ErrorResponses {
             return;
         }
         exchange.response().resetBuffer();
+        settleUnreadBody(exchange, status);
         if (status == 401) {
             exchange.response().setHeader("WWW-Authenticate", "Bearer");
         }

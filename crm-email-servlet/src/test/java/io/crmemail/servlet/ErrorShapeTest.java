@@ -75,7 +75,10 @@ class ErrorShapeTest {
     @Test
     void bodyOverTheLimitByContentLength() {
         String big = "{\"subject\":\"" + "x".repeat(LIMIT) + "\"}";
-        error(server.post("/api/email/send", TOKEN, big), 413, "payload_too_large");
+        HttpResponse<String> response = server.post("/api/email/send", TOKEN, big);
+        error(response, 413, "payload_too_large");
+        // the rest of the body is not read, so the connection must not be reused
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
     }
 
     @Test
