@@ -1,0 +1,127 @@
+package io.crmemail.servlet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmemail.core.EmailService;
+import io.crmemail.core.json.EmailJson;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The CRM record email endpoints as a handful of servlets, mounted with one call:
+ *
+ * <pre>{@code
+ * CrmEmailServlets.builder(emailService)
+ *         .authenticator(RequestAuthenticator.firstOf(new SessionAuthenticator(), new BearerTokenAuthenticator(keys)))
+ *         .accessPolicy((caller, tableId) -> permissions.canWrite(caller, tableId))
+ *         .build()
+ *         .mount(servletContext);
+ * }</pre>
+ *
+ * Or take {@link #servlets()} and register each with the container yourself (Spring's
+ * {@code ServletRegistrationBean}).
+ */
+public final class CrmEmailServlets {
+
+    /** Default limit of a JSON request body: 1 MB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** Default limit of a raw message posted to the inbound webhook: 50 MB. */
+    public static final long DEFAULT_MAX_WEBHOOK_BYTES = 50L * 1024 * 1024;
+
+    /**
+     * One servlet and the URL patterns it must be mapped to.
+     *
+     * @param name        a unique servlet name, e.g. {@code crm-email-api}
+     * @param servlet     the instance
+     * @param urlPatterns its mappings, relative to the context path
+     */
+    public record ServletMount(String name, HttpServlet servlet, List<String> urlPatterns) {
+    }
+
+    private final List<ServletMount> servlets;
+
+    private CrmEmailServlets(Builder b) {
+        ObjectMapper mapper = EmailJson.mapper();
+        Guard guard = new Guard(b.authenticator, b.accessPolicy);
+        JsonBodies bodies = new JsonBodies(mapper, b.maxBodyBytes);
+
+        Router api = new Router();
+        new EmailEndpoints(b.email, guard, bodies).register(api);
+        new SignatureEndpoints(b.email, guard, bodies).register(api);
+        Router table = new Router();
+        new CommentEndpoints(b.email, guard, bodies).register(table);
+        Router pixel = new Router();
+        new PixelEndpoint(b.email).register(pixel);
+        Router webhook = new Router();
+        new WebhookEndpoint(b.email, b.maxWebhookBytes).register(webhook);
+
+        servlets = List.of(
+                new ServletMount("crm-email-api", new RoutedServlet(api, mapper), List.of("/api/email/*")),
+                new ServletMount("crm-email-table", new RoutedServlet(table, mapper), List.of("/api/table/*")),
+                new ServletMount("crm-email-pixel", new RoutedServlet(pixel, mapper), List.of("/email/pixel/*")),
+                new ServletMount("crm-email-webhook", new RoutedServlet(webhook, mapper),
+                        List.of("/webhooks/email_receive")));
+    }
+
+    public static Builder builder(EmailService emailService) {
+        return new Builder(emailService);
+    }
+
+    /** The servlets with their URL patterns, for containers where you register servlets yourself. */
+    public List<ServletMount> servlets() {
+        return servlets;
+    }
+
+    /**
+     * Adds every servlet to the context. Call it while the context is being initialised (before a Jetty
+     * context starts, from a {@code ServletContainerInitializer} or Spring's {@code ServletContextInitializer}).
+     *
+     * @throws IllegalStateException when a servlet of the same name is already registered
+     */
+    public void mount(ServletContext context) {
+        for (ServletMount mount : servlets) {
+            ServletRegistration.Dynamic registration = context.addServlet(mount.name(), mount.servlet());
+            if (registration == null) {
+                throw new IllegalStateException("a servlet named " + mount.name() + " is already registered");
+            }
+            registration.addMapping(mount.urlPatterns().toArray(String[]::new));
+        }
+    }
+
+    /** Configures the servlets; {@link #authenticator} and {@link #accessPolicy} are required. */
+    public static final class Builder {
+        private final EmailService email;
+        private RequestAuthenticator authenticator;
+        private AccessPolicy accessPolicy;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long maxWebhookBytes = DEFAULT_MAX_WEBHOOK_BYTES;
+
+        private Builder(EmailService email) {
+            this.email = Objects.requireNonNull(email, "emailService");
+        }
+
+        /** Who a request is; see {@link RequestAuthenticator#firstOf}. */
+        public Builder authenticator(RequestAuthenticator v) { authenticator = v; return this; }
+        /** Which tables a caller may write; {@link AccessPolicy#allowAll()} for demos. */
+        public Builder accessPolicy(AccessPolicy v) { accessPolicy = v; return this; }
+        /** Largest JSON request body in bytes (default 1 MB); larger ones get 413. */
+        public Builder maxBodyBytes(long v) { maxBodyBytes = positive(v, "maxBodyBytes"); return this; }
+        /** Largest raw message on the inbound webhook in bytes (default 50 MB); larger ones get 413. */
+        public Builder maxWebhookBytes(long v) { maxWebhookBytes = positive(v, "maxWebhookBytes"); return this; }
+
+        public CrmEmailServlets build() {
+            Objects.requireNonNull(authenticator, "authenticator is required");
+            Objects.requireNonNull(accessPolicy, "accessPolicy is required (AccessPolicy.allowAll() for demos)");
+            return new CrmEmailServlets(this);
+        }
+
+        private static long positive(long v, String name) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return v;
+        }
+    }
+}

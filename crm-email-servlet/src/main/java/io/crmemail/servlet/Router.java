@@ -1,0 +1,75 @@
+package io.crmemail.servlet;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A tiny router: path templates with {@code {name}} (one segment) and {@code {name*}} (the rest) mapped to
+ * handlers per method. No match is a 404; a path match with another method is a 405 with {@code Allow}.
+ */
+final class Router {
+
+    /** Handles one matched request; throws to have the error written. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    private record Route(String method, Pattern pattern, List<String> names, Handler handler) {
+    }
+
+    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)(\\*?)}");
+
+    private final List<Route> routes = new ArrayList<>();
+
+    Router route(String method, String template, Handler handler) {
+        List<String> names = new ArrayList<>();
+        StringBuilder regex = new StringBuilder();
+        Matcher m = PARAM.matcher(template);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start())));
+            regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.*)");
+            names.add(m.group(1));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        routes.add(new Route(method, Pattern.compile(regex.toString()), List.copyOf(names), handler));
+        return this;
+    }
+
+    void dispatch(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            Matcher m = route.pattern().matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            if (!route.method().equals(exchange.method())) {
+                allowed.add(route.method());
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < route.names().size(); i++) {
+                params.put(route.names().get(i), m.group(i + 1));
+            }
+            exchange.params(params);
+            route.handler().handle(exchange);
+            return;
+        }
+        if (allowed.isEmpty()) {
+            throw ApiException.notFound("no endpoint " + exchange.method() + " " + path);
+        }
+        exchange.response().setHeader("Allow", String.join(", ", allowed));
+        throw ApiException.methodNotAllowed(exchange.method() + " is not allowed on " + path + "; use "
+                + String.join(" or ", allowed));
+    }
+}
