@@ -185,7 +185,8 @@ public final class EmailService implements AutoCloseable {
      * Receives a raw RFC 822 message (a reply, usually): routes it by its {@code reply-{token}@} address or,
      * failing that, by In-Reply-To/References to a message we sent, and stores it as an {@code email_in}
      * comment under that message on its record. Never throws: unroutable, oversized or broken mail is
-     * dropped (see the result's reason), and a second delivery of the same message is a duplicate.
+     * dropped (see the result's reason), a second delivery of the same message is a duplicate, and when our
+     * side fails (store or disk) the result is {@code FAILED}: tell the sender to deliver it again.
      */
     public InboundResult receive(InputStream rfc822) {
         if (rfc822 == null) {

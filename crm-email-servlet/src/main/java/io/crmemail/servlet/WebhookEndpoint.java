@@ -12,13 +12,15 @@ import org.slf4j.LoggerFactory;
  * {@code POST /webhooks/email_receive}: public, raw RFC822 in ({@code text/raw}, {@code message/rfc822} or
  * {@code application/octet-stream}). Streams the body into the core, bounded by a byte limit. Answers 200
  * with the same body whether the message was stored, a duplicate or dropped, so scanners learn nothing
- * about tokens.
+ * about tokens. The one exception is our own failure (store or disk down): 503 with Retry-After, so the
+ * relay delivers the message again instead of it being lost.
  */
 final class WebhookEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
     private static final List<String> MEDIA_TYPES = List.of("text/raw", "message/rfc822", "application/octet-stream");
     private static final Map<String, Boolean> OK = Map.of("ok", true);
+    private static final int RETRY_AFTER_SECONDS = 60;
 
     private final EmailService email;
     private final long maxBytes;
@@ -48,6 +50,11 @@ final class WebhookEndpoint {
         }
         log.debug("request {}: inbound message {} {}", ex.requestId(), result.outcome(),
                 result.reason() == null ? "" : result.reason());
+        if (result.outcome() == InboundResult.Outcome.FAILED) {
+            ex.response().setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            throw new ApiException(503, "temporarily_unavailable", null,
+                    "the message could not be stored now; deliver it again later");
+        }
         ex.json(200, OK);
     }
 }

@@ -74,8 +74,14 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path temp, int smtpPort, Consumer<CrmEmailServlets.Builder> servletConfig) {
+        return start(temp, smtpPort, servletConfig, store -> store);
+    }
+
+    /** As {@link #start(Path, int, Consumer)}, with the service's store wrapped (e.g. to simulate an outage). */
+    static TestServer start(Path temp, int smtpPort, Consumer<CrmEmailServlets.Builder> servletConfig,
+                            java.util.function.UnaryOperator<EmailStore> wrapStore) {
         TestWorld world = new TestWorld(temp, smtpPort, newStore(temp));
-        EmailService service = world.serviceBuilder()
+        EmailService service = world.serviceBuilder().store(wrapStore.apply(world.store))
                 .clock(Clock.systemUTC()).workers(2).pollInterval(Duration.ofMillis(50))
                 .build().start();
 

@@ -1,5 +1,8 @@
 package io.crmemail.core.inbound;
 
-/** How many inbound messages were stored, recognised as duplicates or bounces, or dropped since start. */
-public record InboundCounts(long stored, long duplicates, long bounces, long dropped) {
+/**
+ * How many inbound messages were stored, recognised as duplicates or bounces, dropped as unusable, or
+ * failed on our side (to be delivered again) since start.
+ */
+public record InboundCounts(long stored, long duplicates, long bounces, long dropped, long failed) {
 }

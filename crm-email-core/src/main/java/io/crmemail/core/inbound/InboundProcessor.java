@@ -54,6 +54,7 @@ public final class InboundProcessor {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong bounces = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     public InboundProcessor(EmailStore store, RecordDirectory records, AttachmentStore attachmentStore,
                             String replyDomain, InboundLimits limits, Path spoolDirectory, Clock clock) {
@@ -73,7 +74,7 @@ public final class InboundProcessor {
 
     /** Counters since start: stored, duplicates, dropped. */
     public InboundCounts counts() {
-        return new InboundCounts(stored.get(), duplicates.get(), bounces.get(), dropped.get());
+        return new InboundCounts(stored.get(), duplicates.get(), bounces.get(), dropped.get(), failed.get());
     }
 
     public InboundResult receive(InputStream raw) {
@@ -82,10 +83,11 @@ public final class InboundProcessor {
         } catch (Spool.TooLargeException e) {
             return drop("too large: " + e.getMessage());
         } catch (IOException e) {
-            return drop("could not read the message: " + e.getMessage());
+            // Reading the request or writing the spool file failed: nothing was decided about the message.
+            return fail("could not spool the message: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            log.warn("inbound message failed unexpectedly", e);
-            return drop("internal error: " + e);
+            // Parsing never throws this far (malformed mail is dropped where it is read), so this is the store.
+            return fail("internal error: " + e, e);
         }
     }
 
@@ -144,8 +146,7 @@ public final class InboundProcessor {
                 return InboundResult.stored(result.message().id());
             } catch (IOException | RuntimeException e) {
                 attachments.delete(saved);
-                log.warn("storing an inbound message for record {} failed", route.record(), e);
-                return drop("could not store: " + e.getMessage());
+                return fail("could not store the message for record " + route.record() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -196,6 +197,12 @@ public final class InboundProcessor {
         }
         bounces.incrementAndGet();
         return InboundResult.bounce(original.id());
+    }
+
+    private InboundResult fail(String reason, Exception cause) {
+        failed.incrementAndGet();
+        log.warn("inbound message not stored, the sender should retry: {}", reason, cause);
+        return InboundResult.failed(reason);
     }
 
     private InboundResult drop(String reason) {

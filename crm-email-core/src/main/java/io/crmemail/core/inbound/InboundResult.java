@@ -3,15 +3,17 @@ package io.crmemail.core.inbound;
 /**
  * What became of a received message.
  *
- * @param outcome   stored, duplicate of one already stored, a bounce applied to the original, or dropped
+ * @param outcome   stored, duplicate of one already stored, a bounce applied to the original, dropped (the
+ *                  message is unusable: never worth sending again), or failed (our side failed, e.g. the
+ *                  store is down: the sender should deliver it again later)
  * @param commentId the {@code email_in} comment (stored or the existing duplicate), or for a bounce the
  *                  original outbound message; null when dropped
- * @param reason    why it was dropped, null otherwise
+ * @param reason    why it was dropped or failed, null otherwise
  */
 public record InboundResult(Outcome outcome, Long commentId, String reason) {
 
     public enum Outcome {
-        STORED, DUPLICATE, BOUNCE, DROPPED
+        STORED, DUPLICATE, BOUNCE, DROPPED, FAILED
     }
 
     public static InboundResult stored(long commentId) {
@@ -24,6 +26,10 @@ public record InboundResult(Outcome outcome, Long commentId, String reason) {
 
     public static InboundResult bounce(long originalId) {
         return new InboundResult(Outcome.BOUNCE, originalId, null);
+    }
+
+    public static InboundResult failed(String reason) {
+        return new InboundResult(Outcome.FAILED, null, reason);
     }
 
     public static InboundResult dropped(String reason) {

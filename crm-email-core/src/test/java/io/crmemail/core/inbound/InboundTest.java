@@ -158,7 +158,7 @@ class InboundTest {
         assertThat(second.commentId()).isEqualTo(first.commentId());
         assertThat(timeline()).hasSize(2);
         assertThat(attachmentFiles()).hasSize(1);
-        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0));
+        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0, 0));
     }
 
     @Test
@@ -174,6 +174,26 @@ class InboundTest {
                 .isEqualTo(InboundResult.Outcome.DROPPED);
         assertThat(timeline()).hasSize(1);
         assertThat(service.inboundCounts().dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void aStoreOutageIsAFailureToRetryAndLeavesNothingBehind() throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        service = world.serviceBuilder().spoolDirectory(temp)
+                .store(io.crmemail.core.testsupport.FailingStore.failing(world.store, down, "storeInbound")).build();
+
+        InboundResult failed = receive("apple-reply-attachment.eml");
+        assertThat(failed.outcome()).isEqualTo(InboundResult.Outcome.FAILED);
+        assertThat(failed.reason()).contains("store unavailable");
+        assertThat(timeline()).hasSize(1);
+        assertThat(attachmentFiles()).as("attachments of the failed message are removed").isEmpty();
+
+        // Delivered again once the store is back, it is stored as if nothing had happened.
+        down.set(false);
+        EmailMessage reply = stored(receive("apple-reply-attachment.eml"));
+        assertThat(reply.metadata().attachments()).hasSize(1);
+        assertThat(service.inboundCounts().failed()).isEqualTo(1);
+        assertThat(service.inboundCounts().dropped()).isZero();
     }
 
     @Test
