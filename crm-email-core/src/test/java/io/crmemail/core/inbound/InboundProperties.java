@@ -39,7 +39,7 @@ class InboundProperties {
 
     private static final List<String> CORPUS = List.of("gmail-reply.eml", "outlook-reply.eml",
             "apple-reply-attachment.eml", "thunderbird-reply.eml", "broken-encoding.eml", "auto-reply.eml",
-            "bounce-postfix-dsn.eml", "bounce-exchange-dsn.eml", "bounce-exim-nonstandard.eml");
+            "bounce-postfix-dsn.eml", "bounce-exchange-dsn.eml", "bounce-exim-nonstandard.eml", "related-forward.eml");
 
     /** One change to a message: where (as a fraction of its length), what kind, and which byte. */
     record Mutation(double at, int kind, byte value) {

@@ -135,6 +135,19 @@ class InboundTest {
     }
 
     @Test
+    void nestedRelatedAndForwardedPartsAreReadAndKept() {
+        EmailMessage reply = stored(receive("related-forward.eml"));
+        assertThat(reply.metadata().text()).isEqualTo("ご連絡ありがとうございます。\n来週お伺いします。\n");
+        assertThat(reply.metadata().body()).contains("See the chart").contains("cid:chart@example.org");
+        assertThat(reply.metadata().attachments()).extracting(AttachmentRef::type)
+                .containsExactly("image/png", "message/rfc822");
+        assertThat(reply.metadata().attachments()).extracting(AttachmentRef::name)
+                .containsExactly("attachment-1.png", "attachment-2.eml");
+        // The forwarded message is kept whole, not mistaken for the reply or threaded by its own Message-ID.
+        assertThat(reply.metadata().messageId()).isEqualTo("<fwd-1@example.org>");
+    }
+
+    @Test
     void brokenMailIsStoredAsWellAsItCanBeRead() {
         EmailMessage reply = stored(receive("broken-encoding.eml"));
         assertThat(reply.metadata().text()).contains("Broken but readable");
