@@ -1,7 +1,6 @@
 package io.crmemail.core.integration;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.crmemail.core.json.WireEnum;
 
 /** How the connection to the SMTP server is secured. */
@@ -12,13 +11,6 @@ public enum SmtpSecurity implements WireEnum {
     STARTTLS,
     /** TLS from the first byte (SMTPS, usually port 465). */
     TLS;
-
-    /** Lower-case wire form. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 
     /** Parses the wire form (any case). */
     @JsonCreator

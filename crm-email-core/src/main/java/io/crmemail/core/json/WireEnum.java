@@ -1,9 +1,16 @@
 package io.crmemail.core.json;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
 /** An enum with a lower-case wire form, as it appears in JSON and in the spec. */
 public interface WireEnum {
 
-    String wire();
+    /** The constant's name in lower case, e.g. {@code email_out}. */
+    @JsonValue
+    default String wire() {
+        return ((Enum<?>) this).name().toLowerCase(Locale.ROOT);
+    }
 
     /**
      * The constant whose wire form equals {@code wire} ignoring case.

@@ -1,7 +1,6 @@
 package io.crmemail.core.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.crmemail.core.json.WireEnum;
 import java.util.Locale;
 
@@ -23,13 +22,6 @@ public enum EmailStatus implements WireEnum {
     CANCELLED,
     /** An inbound message stored on the record. */
     RECEIVED;
-
-    /** Lower-case wire form, e.g. {@code queued}. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 
     /** True while the message may still be transmitted. */
     public boolean isPending() {

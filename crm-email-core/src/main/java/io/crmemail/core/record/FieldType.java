@@ -1,7 +1,6 @@
 package io.crmemail.core.record;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.crmemail.core.json.WireEnum;
 
 /** The kinds of record fields the library cares about. */
@@ -16,13 +15,6 @@ public enum FieldType implements WireEnum {
     CALC,
     /** Anything else the host has. */
     OTHER;
-
-    /** Lower-case wire form. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 
     /** Parses the wire form (any case). */
     @JsonCreator

@@ -1,7 +1,6 @@
 package io.crmemail.core.store;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.crmemail.core.json.WireEnum;
 
 /** What an opaque token stands for. */
@@ -12,13 +11,6 @@ public enum TokenKind implements WireEnum {
     PIXEL,
     /** A tracked link of a message; the token's {@code url} is the only place its redirect may go. */
     CLICK;
-
-    /** Lower-case wire form. */
-    @JsonValue
-    @Override
-    public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 
     /** Parses the wire form (any case). */
     @JsonCreator

@@ -1,19 +1,12 @@
 package io.crmemail.core.tracking;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.crmemail.core.json.WireEnum;
 import java.util.Locale;
 
 /** Everything that can happen to a message, in the order it usually happens. */
 public enum EventType implements WireEnum {
     QUEUED, SCHEDULED, RETRY, SENT, DELIVERED, OPEN, CLICK, REPLY, BOUNCE, DROPPED, CANCELLED;
-
-    @JsonValue
-    @Override
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 
     /** Parses the wire form (any case). */
     @JsonCreator
