@@ -5,6 +5,7 @@ import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.DuplicateTokenException;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.store.NewToken;
@@ -20,6 +21,8 @@ import io.crmemail.core.tracking.EventType;
 
 /** Turns a validated send into the comment, outbox entry and tokens, stored in one operation. */
 final class OutboundEnqueuer {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutboundEnqueuer.class);
 
     private static final int TOKEN_COLLISION_RETRIES = 3;
 
@@ -52,19 +55,28 @@ final class OutboundEnqueuer {
                 .build();
         Instant due = send.scheduledAt() == null ? now : send.scheduledAt();
         RecordRef record = new RecordRef(send.table().id(), send.recordId());
+        EmailMessage stored = enqueueWithFreshTokens(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT,
+                null, caller.userId(), now, metadata, due, List.of()), send);
+        try {
+            // The timeline's first event. Not part of the enqueue transaction: the message is already safe,
+            // so a failure here costs the event only and must not fail (or repeat) the send.
+            store.addEvent(EmailEvent.of(stored.id(),
+                    send.scheduledAt() == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
+        } catch (RuntimeException e) {
+            log.warn("could not record the queued event of message {}", stored.id(), e);
+        }
+        return stored;
+    }
+
+    private EmailMessage enqueueWithFreshTokens(NewEmail email, SendValidator.ValidSend send) {
         for (int attempt = 1; ; attempt++) {
             try {
-                EmailMessage stored = store.enqueue(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT,
-                        null, caller.userId(), now, metadata, due, tokens(send)));
-                // The timeline's first event. Not part of the enqueue transaction: losing it to a crash costs
-                // nothing but the event itself (the comment carries createdAt).
-                store.addEvent(EmailEvent.of(stored.id(),
-                        send.scheduledAt() == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
-                return stored;
-            } catch (IllegalStateException duplicateToken) {
+                return store.enqueue(new NewEmail(email.accountId(), email.record(), email.type(), email.parentId(),
+                        email.userId(), email.createdAt(), email.metadata(), email.dueAt(), tokens(send)));
+            } catch (DuplicateTokenException duplicate) {
                 // 64-bit reply tokens can collide, astronomically rarely; fresh ones settle it.
                 if (attempt >= TOKEN_COLLISION_RETRIES) {
-                    throw duplicateToken;
+                    throw duplicate;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.crmemail.core;
 
 import io.crmemail.core.attachment.AttachmentStore;
+import io.crmemail.core.compose.HtmlSanitizer;
 import io.crmemail.core.compose.MergeFields;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.AttachmentRef;
@@ -84,7 +85,9 @@ final class SendValidator {
         if (!errors.isEmpty()) {
             throw new EmailException(errors);
         }
-        return new ValidSend(table, request.recordId(), integration, signature, from, to, cc, bcc, subject, body, attachments,
+        return new ValidSend(table, request.recordId(), integration, signature, from, to, cc, bcc, subject,
+                // Other users see the body on the record's timeline: no scripts or handlers get stored.
+                HtmlSanitizer.sanitize(body), attachments,
                 scheduledAt);
     }
 
@@ -108,8 +111,9 @@ final class SendValidator {
             return null;
         }
         String name = given.name();
-        if (name != null && (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0)) {
-            errors.add(invalid("fromIdentity.name", "fromIdentity.name must not contain line breaks"));
+        if (name != null && name.chars().anyMatch(Character::isISOControl)) {
+            errors.add(invalid("fromIdentity.name",
+                    "fromIdentity.name must not contain line breaks or other control characters"));
             return null;
         }
         Mailbox parsed;

@@ -170,6 +170,37 @@ class DeliveryOutcomeTest {
     }
 
     @Test
+    void aHostRecordLookupFailureAtDeliveryIsRetriedNotDropped() {
+        SendResult accepted = service.send(CALLER, world.request().build());
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.crmemail.core.record.RecordDirectory flaky = new io.crmemail.core.record.RecordDirectory() {
+            @Override
+            public java.util.Optional<io.crmemail.core.record.TableInfo> table(long accountId, long tableId) {
+                return world.records.table(accountId, tableId);
+            }
+
+            @Override
+            public java.util.Optional<java.util.Map<String, Object>> record(long accountId, long tableId, long recordId) {
+                if (down.get()) {
+                    throw new IllegalStateException("connection pool exhausted");
+                }
+                return world.records.record(accountId, tableId, recordId);
+            }
+        };
+        EmailService worker = world.serviceBuilder().records(flaky).build();
+        worker.deliverDue();
+        EmailMessage waiting = service.get(CALLER, accepted.id());
+        assertThat(waiting.status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(waiting.metadata().error()).contains("could not load the record").contains("pool exhausted");
+
+        down.set(false);
+        world.clock.advance(Duration.ofMinutes(2));
+        worker.deliverDue();
+        assertThat(service.get(CALLER, accepted.id()).status()).isEqualTo(EmailStatus.SENT);
+        worker.close();
+    }
+
+    @Test
     void aCrashedNodesLeaseExpiresAndAnotherNodeDeliversTheMessage() throws Exception {
         SendResult accepted = service.send(CALLER, world.request().build());
         // A node claims the message and dies before reporting anything.

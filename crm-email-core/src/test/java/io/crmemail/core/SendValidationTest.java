@@ -153,6 +153,36 @@ class SendValidationTest {
     }
 
     @Test
+    void controlCharactersInDisplayNamesAreRejectedUpFront() {
+        // The composer refuses these at delivery; accepting them here would drop the message later.
+        assertRejected(r -> r.from("Sales\tTeam", "sales@acme.com"), ErrorCode.VALIDATION_ERROR, "fromIdentity.name",
+                "control characters");
+        assertRejected(r -> r.to("\"Jane\tDoe\" <jane@example.org>"), ErrorCode.VALIDATION_ERROR, "to[1]",
+                "control character");
+        assertRejected(r -> r.cc("=?UTF-8?Q?Jane=09Doe?= <jane@example.org>"), ErrorCode.VALIDATION_ERROR, "cc[0]",
+                "control character");
+    }
+
+    @Test
+    void theBodyIsStoredSanitisedBecauseOtherUsersSeeItOnTheTimeline() {
+        SendResult ok = service.send(CALLER, world.request()
+                .body("<p onclick=\"steal()\">Hi {{field:title}}</p><img src=x onerror=alert(1)><script>alert(2)</script>")
+                .build());
+        assertThat(ok.comment().metadata().body()).contains("<p>Hi {{field:title}}</p>")
+                .doesNotContain("onclick").doesNotContain("onerror").doesNotContain("<script");
+    }
+
+    @Test
+    void aFailureRecordingTheQueuedEventNeitherFailsNorRepeatsTheSend() {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        EmailService flaky = world.serviceBuilder()
+                .store(io.crmemail.core.testsupport.FailingStore.failing(world.store, failing, "addEvent")).build();
+        SendResult result = flaky.send(CALLER, world.request().build());
+        assertThat(result.status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(timeline()).extracting(EmailMessage::id).containsExactly(result.id());
+    }
+
+    @Test
     void subjectIsCappedAt998Characters() {
         assertRejected(r -> r.subject("x".repeat(999)), ErrorCode.VALIDATION_ERROR, "subject", "at most 998");
         assertThat(service.send(CALLER, world.request().subject("x".repeat(998)).build()).status())

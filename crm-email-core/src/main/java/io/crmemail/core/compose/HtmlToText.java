@@ -21,6 +21,7 @@ public final class HtmlToText {
             "head", "title", "style", "script", "noscript", "template", "meta", "link", "iframe", "object",
             "embed", "svg", "math", "select", "option", "textarea", "button", "input");
     private static final Pattern WHITESPACE = Pattern.compile("[\\s\\u00A0\\u200B]+");
+    private static final Pattern MULTI_SPACE = Pattern.compile(" {2,}");
     private static final Pattern DISPLAY_NONE = Pattern.compile("display\\s*:\\s*none", Pattern.CASE_INSENSITIVE);
 
     private HtmlToText() {
@@ -127,7 +128,7 @@ public final class HtmlToText {
         int blankLines = 0;
         boolean started = false;
         for (String line : raw.toString().split("\n", -1)) {
-            String clean = line.replaceAll(" {2,}", " ").strip();
+            String clean = MULTI_SPACE.matcher(line).replaceAll(" ").strip();
             if (clean.isEmpty()) {
                 blankLines++;
                 continue;

@@ -10,6 +10,7 @@ import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.store.EmailStore;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
@@ -159,14 +160,19 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         MessageRenderer.Rendered rendered;
-        MimeMessage mime;
         try {
             rendered = renderer.render(job.message(), integration, now);
-            mime = composer.compose(rendered.email());
         } catch (MessageRenderer.RecordGoneException e) {
             return outcomes.drop(job, e.getMessage(), null, now);
-        } catch (Exception e) {
-            // Composing fails the same way every time (missing attachment, broken template): do not retry.
+        } catch (RuntimeException e) {
+            // The host's records or our store hiccupped: that passes, so the message waits for a retry.
+            return outcomes.transientFailure(job, "could not load the record: " + e.getMessage(), null, now);
+        }
+        MimeMessage mime;
+        try {
+            mime = composer.compose(rendered.email());
+        } catch (MessagingException | IllegalArgumentException e) {
+            // Composing a stored message fails the same way every time: do not retry.
             return outcomes.drop(job, "could not compose the message: " + e.getMessage(), null, now);
         }
         Envelope envelope = rendered.envelope();

@@ -11,6 +11,7 @@ final class AutoReplies {
             "^(out of (the )?office|automatic reply|auto:|autoreply|auto-reply|abwesenheitsnotiz|"
                     + "réponse automatique|respuesta automática|i am (currently )?out of)",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern PRECEDENCE = Pattern.compile("auto_reply|bulk|junk");
 
     private AutoReplies() {
     }
@@ -26,7 +27,7 @@ final class AutoReplies {
             return true;
         }
         String precedence = MailHeaders.raw(message, "Precedence");
-        if (precedence != null && precedence.strip().toLowerCase(Locale.ROOT).matches("auto_reply|bulk|junk")) {
+        if (precedence != null && PRECEDENCE.matcher(precedence.strip().toLowerCase(Locale.ROOT)).matches()) {
             return true;
         }
         return subject != null && SUBJECT.matcher(subject.strip()).find();

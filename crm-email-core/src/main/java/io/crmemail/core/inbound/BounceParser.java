@@ -39,6 +39,10 @@ final class BounceParser {
             "undeliver|returned mail|delivery status notification \\(failure|delivery failure|mail delivery failed"
                     + "|failure notice|delivery has failed|non.?delivery", Pattern.CASE_INSENSITIVE);
     private static final int MAX_REPORT_CHARS = 256 * 1024;
+    private static final Pattern CONTINUATION = Pattern.compile("\n[ \t]+");
+    private static final Pattern BLANK_LINE = Pattern.compile("\n\\s*\n");
+    private static final Pattern ANGLE_BRACKETS = Pattern.compile("^<|>$");
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
     private static final java.util.Map<String, Pattern> FIELDS = java.util.stream.Stream.of(
                     "Final-Recipient", "Original-Recipient", "Action", "Status", "Diagnostic-Code")
             .collect(java.util.stream.Collectors.toMap(name -> name,
@@ -117,9 +121,9 @@ final class BounceParser {
 
     /** RFC 3464 per-recipient blocks: Final-Recipient, Action, Status, Diagnostic-Code. */
     static List<Failure> deliveryStatus(String report) {
-        String unfolded = report.replace("\r\n", "\n").replaceAll("\n[ \t]+", " ");
+        String unfolded = CONTINUATION.matcher(report.replace("\r\n", "\n")).replaceAll(" ");
         List<Failure> failures = new ArrayList<>();
-        for (String block : unfolded.split("\n\\s*\n")) {
+        for (String block : BLANK_LINE.split(unfolded)) {
             String recipient = address(field(block, "Final-Recipient"));
             if (recipient == null) {
                 recipient = address(field(block, "Original-Recipient"));
@@ -203,7 +207,7 @@ final class BounceParser {
             return null;
         }
         String address = value.contains(";") ? value.substring(value.indexOf(';') + 1).strip() : value.strip();
-        address = address.replaceAll("^<|>$", "");
+        address = ANGLE_BRACKETS.matcher(address).replaceAll("");
         return address.contains("@") ? address : null;
     }
 
@@ -216,7 +220,7 @@ final class BounceParser {
         if (code == null) {
             return null;
         }
-        for (String line : text.split("\r?\n")) {
+        for (String line : LINE_BREAK.split(text)) {
             if (line.contains(code)) {
                 String trimmed = line.strip();
                 return trimmed.length() > 500 ? trimmed.substring(0, 500) : trimmed;

@@ -18,6 +18,7 @@ final class InboundAttachments {
 
     private static final Logger log = LoggerFactory.getLogger(InboundAttachments.class);
     private static final int MAX_NAME = 120;
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
     private final AttachmentStore store;
 
@@ -70,7 +71,7 @@ final class InboundAttachments {
         if (name != null) {
             name = name.replace('\\', '/');
             name = name.substring(name.lastIndexOf('/') + 1);
-            name = name.replaceAll("[\\p{Cntrl}]", "").replace("..", ".").strip();
+            name = CONTROL.matcher(name).replaceAll("").replace("..", ".").strip();
         }
         if (name == null || name.isEmpty() || name.equals(".")) {
             name = "attachment-" + index + extension(type);

@@ -22,6 +22,7 @@ final class QuotedHistory {
     /** An attribution wrapped by the sender's client: "On Tue, 3 Mar 2026 at 10:00, Jane" / "<j@x> wrote:". */
     private static final Pattern WRAPPED_ATTRIBUTION_START = Pattern.compile("^(On|Am|Le|El) .{4,200}$",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern FROM_LINE = Pattern.compile("(?i)^(From|Von|De):.*");
     private static final Pattern WRAPPED_ATTRIBUTION_END = Pattern.compile(
             "^.{0,200}(wrote|schrieb|a écrit|escribió)\\s*:\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern OUTLOOK_SENT = Pattern.compile("^(Sent|Date|Gesendet|Envoyé|Enviado):\\s.+$",
@@ -67,7 +68,7 @@ final class QuotedHistory {
         for (Pattern pattern : CUT_BEFORE) {
             if (pattern.matcher(line).matches()) {
                 // "From: x" alone is too common in prose; Outlook's header block has Sent:/Date: right after.
-                return !line.matches("(?i)^(From|Von|De):.*") || (i + 1 < lines.length
+                return !FROM_LINE.matcher(line).matches() || (i + 1 < lines.length
                         && OUTLOOK_SENT.matcher(lines[i + 1].strip()).matches());
             }
         }

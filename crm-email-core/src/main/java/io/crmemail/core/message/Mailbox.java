@@ -54,6 +54,10 @@ public record Mailbox(String name, String email) {
             throw new IllegalArgumentException("is not a valid email address: " + text.strip());
         }
         String personal = address.getPersonal();
+        if (personal != null && personal.chars().anyMatch(Character::isISOControl)) {
+            // Decoded from RFC 2047 it may hide a TAB or worse; no header may carry that.
+            throw new IllegalArgumentException("has a display name with a control character: " + text.strip());
+        }
         return new Mailbox(personal == null || personal.isBlank() ? null : personal, email);
     }
 

@@ -22,7 +22,8 @@ public interface EmailStore {
 
     /**
      * Atomically creates the comment, its outbox entry (due at {@code dueAt}, with no attempts yet) and
-     * its tokens. Returns the stored message with its id. Tokens must be unique store-wide.
+     * its tokens. Returns the stored message with its id. Tokens must be unique store-wide: a token that
+     * exists already fails the whole call with {@link DuplicateTokenException} and nothing stored.
      */
     EmailMessage enqueue(NewEmail email);
 

@@ -50,7 +50,7 @@ final class InMemoryMessages {
         for (NewToken t : newTokens) {
             Objects.requireNonNull(t.token(), "token");
             if (tokens.containsKey(t.token()) || !seen.add(t.token())) {
-                throw new IllegalStateException("token already exists: " + t.token());
+                throw new DuplicateTokenException("token already exists: " + t.token());
             }
         }
     }
