@@ -88,15 +88,16 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return how many messages were claimed
      */
     public int runOnce() {
-        List<DeliveryJob> jobs = store.claimDue(clock.instant(), options.nodeId(), options.lease(),
-                options.batchSize());
+        // One lease owner per thread, not per node: two workers of a node must never both hold one message.
+        String owner = options.nodeId() + "#" + Thread.currentThread().getId();
+        List<DeliveryJob> jobs = store.claimDue(clock.instant(), owner, options.lease(), options.batchSize());
         for (int i = 0; i < jobs.size(); i++) {
             if (closing) {
                 // Shutting down: hand back what we have not started, so another node need not wait for the lease.
-                jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), options.nodeId()));
+                jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), owner));
                 break;
             }
-            deliver(jobs.get(i));
+            deliver(jobs.get(i), owner);
         }
         return jobs.size();
     }
@@ -129,12 +130,11 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void deliver(DeliveryJob job) {
-        String owner = options.nodeId();
+    private void deliver(DeliveryJob job, String owner) {
         Instant started = clock.instant();
         DeliveryUpdate update;
         try {
-            update = attempt(job, started);
+            update = attempt(job, owner, started);
         } catch (RuntimeException e) {
             log.warn("delivering message {} failed unexpectedly", job.messageId(), e);
             update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant());
@@ -145,7 +145,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** One transmission attempt; null when the message must not be sent any more (cancelled). */
-    private DeliveryUpdate attempt(DeliveryJob job, Instant now) {
+    private DeliveryUpdate attempt(DeliveryJob job, String owner, Instant now) {
         SmtpIntegration integration = store.findIntegration(job.message().metadata().smtpIntegrationId())
                 .filter(i -> i.accountId() == job.message().accountId())
                 .orElse(null);
@@ -189,7 +189,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
         }
         // Last look before the wire: a cancel after the claim removes the outbox entry and must win.
-        if (!store.holdsLease(job.messageId(), options.nodeId(), clock.instant())) {
+        if (!store.holdsLease(job.messageId(), owner, clock.instant())) {
             return null;
         }
         TransportResult result = transports.transport(integration).send(mime, envelope);

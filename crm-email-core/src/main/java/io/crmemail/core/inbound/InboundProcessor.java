@@ -26,6 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -187,11 +190,15 @@ public final class InboundProcessor {
         if (original == null) {
             return drop("bounce report for a message we did not send");
         }
-        if (bounce.failures().isEmpty()) {
-            return drop("bounce report without a failed recipient");
+        // The webhook is public and a report is easy to forge: only addresses this message went to count.
+        Set<String> sentTo = recipientsOf(original);
+        List<BounceParser.Failure> failures = bounce.failures().stream()
+                .filter(f -> sentTo.contains(f.recipient().toLowerCase(Locale.ROOT))).toList();
+        if (failures.isEmpty()) {
+            return drop("bounce report without a failed recipient of message " + original.id());
         }
         Instant now = clock.instant();
-        for (BounceParser.Failure failure : bounce.failures()) {
+        for (BounceParser.Failure failure : failures) {
             store.recordBounce(original.id(), new BounceReport(failure.recipient(), failure.status(),
                     failure.diagnostic(), failure.hard(), now));
         }
@@ -203,6 +210,20 @@ public final class InboundProcessor {
         failed.incrementAndGet();
         log.warn("inbound message not stored, the sender should retry: {}", reason, cause);
         return InboundResult.failed(reason);
+    }
+
+    private static Set<String> recipientsOf(EmailMessage message) {
+        Set<String> emails = new HashSet<>();
+        for (List<String> list : List.of(message.metadata().to(), message.metadata().cc(), message.metadata().bcc())) {
+            for (String address : list) {
+                try {
+                    emails.add(Mailbox.parse(address).email().toLowerCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    emails.add(address.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return emails;
     }
 
     private InboundResult drop(String reason) {

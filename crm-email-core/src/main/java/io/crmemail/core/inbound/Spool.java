@@ -35,25 +35,11 @@ final class Spool implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
-            // Tracks the end of the header block: the first empty line (CRLF CRLF or LF LF).
-            int lineLength = 0;
-            boolean headersDone = false;
+            HeaderBlockCheck headers = new HeaderBlockCheck(limits.maxHeaderBytes());
+            DelimiterCount delimiters = new DelimiterCount(2L * limits.maxParts());
             for (int n; (n = in.read(buffer)) != -1; ) {
-                for (int i = 0; i < n && !headersDone; i++) {
-                    byte b = buffer[i];
-                    long position = total + i;
-                    if (b == '\n') {
-                        if (lineLength == 0) {
-                            headersDone = true;
-                        }
-                        lineLength = 0;
-                    } else if (b != '\r') {
-                        lineLength++;
-                    }
-                    if (!headersDone && position >= limits.maxHeaderBytes()) {
-                        throw new TooLargeException("headers exceed " + limits.maxHeaderBytes() + " bytes");
-                    }
-                }
+                headers.scan(buffer, n, total);
+                delimiters.scan(buffer, n);
                 total += n;
                 if (total > limits.maxMessageBytes()) {
                     throw new TooLargeException("message exceeds " + limits.maxMessageBytes() + " bytes");
@@ -65,6 +51,67 @@ final class Spool implements AutoCloseable {
             throw e;
         }
         return spool;
+    }
+
+    /** Finds the end of the header block (the first empty line) and enforces the header cap on the way. */
+    private static final class HeaderBlockCheck {
+        private final int max;
+        private int lineLength;
+        private boolean done;
+
+        HeaderBlockCheck(int max) {
+            this.max = max;
+        }
+
+        void scan(byte[] buffer, int n, long offset) throws TooLargeException {
+            for (int i = 0; i < n && !done; i++) {
+                byte b = buffer[i];
+                if (b == '\n') {
+                    done = lineLength == 0;
+                    lineLength = 0;
+                } else if (b != '\r') {
+                    lineLength++;
+                }
+                if (!done && offset + i >= max) {
+                    throw new TooLargeException("headers exceed " + max + " bytes");
+                }
+            }
+        }
+    }
+
+    /**
+     * Counts lines that could be MIME boundary delimiters ({@code --} then no space). Jakarta Mail parses
+     * every part of a multipart before the walker can count them, so a message with a huge number of
+     * tiny parts must be refused here, while streaming. Twice the part cap leaves room for dashed lines
+     * in text; base64 never starts a line with a dash.
+     */
+    private static final class DelimiterCount {
+        private final long max;
+        private long count;
+        private int column;
+        private int dashes;
+
+        DelimiterCount(long max) {
+            this.max = max;
+        }
+
+        void scan(byte[] buffer, int n) throws TooLargeException {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (b == '\n') {
+                    column = 0;
+                    dashes = 0;
+                    continue;
+                }
+                if (column < 2) {
+                    dashes = b == '-' ? dashes + 1 : -1;
+                } else if (column == 2 && dashes == 2 && b != ' ' && b != '\t' && b != '\r'
+                        && ++count > max) {
+                    throw new TooLargeException("more than " + max + " possible MIME boundaries");
+                }
+                column++;
+            }
+        }
     }
 
     @Override

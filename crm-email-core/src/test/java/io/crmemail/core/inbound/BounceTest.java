@@ -97,7 +97,7 @@ class BounceTest {
     void anExchangeReportIsMatchedThroughItsAttachedHeaders() {
         assertThat(receive("bounce-exchange-dsn.eml").outcome()).isEqualTo(InboundResult.Outcome.BOUNCE);
         assertThat(service.get(CALLER, original.id()).status()).isEqualTo(EmailStatus.BOUNCED);
-        assertThat(lastBounce().details()).containsEntry("recipient", "jane@contoso.example")
+        assertThat(lastBounce().details()).containsEntry("recipient", "lead@example.org")
                 .containsEntry("status", "5.4.1");
     }
 
@@ -160,6 +160,17 @@ class BounceTest {
         assertThatThrownBy(() -> service.suppress(CALLER, "not an address", "x"))
                 .isInstanceOfSatisfying(EmailException.class, e -> assertThat(e.field()).isEqualTo("email"));
         assertThat(service.suppressions(CALLER)).extracting(Suppression::email).containsExactly("x@example.org");
+    }
+
+    @Test
+    void aForgedBounceForAnAddressTheMessageNeverWentToChangesNothing() {
+        String forged = "From: MAILER-DAEMON@mx.evil.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+                + "X-Failed-Recipients: ceo@bigcustomer.com\r\nReferences: " + original.metadata().messageId()
+                + "\r\n\r\n550 5.1.1 unknown\r\n";
+        InboundResult result = service.receive(new ByteArrayInputStream(forged.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(service.suppressions(CALLER)).isEmpty();
+        assertThat(service.get(CALLER, original.id()).status()).isEqualTo(EmailStatus.SENT);
     }
 
     @Test

@@ -210,6 +210,25 @@ class InboundTest {
     }
 
     @Test
+    void aMessageOfCountlessTinyPartsIsRefusedWhileItStreams() {
+        // Jakarta Mail would parse every part before the walker could count them.
+        StringBuilder bomb = new StringBuilder("To: reply-" + replyToken + "@reply.crm.example\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for (int i = 0; i < 100_000; i++) {
+            bomb.append("--b\r\n\r\n");
+        }
+        bomb.append("--b--\r\n");
+        InboundResult result = service.receive(new ByteArrayInputStream(bomb.toString().getBytes(StandardCharsets.US_ASCII)));
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(result.reason()).contains("more than 1000 possible MIME boundaries");
+        // Dashed lines in ordinary text are no boundaries: signatures and Outlook separators pass.
+        String text = "To: reply-" + replyToken + "@reply.crm.example\r\nMessage-ID: <dashes@example.org>\r\n\r\n"
+                + "-- \r\n-----Original Message-----\r\n".repeat(800);
+        assertThat(service.receive(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))).outcome())
+                .isEqualTo(InboundResult.Outcome.STORED);
+    }
+
+    @Test
     void theTokenDecidesTheRecordEvenWhenTheThreadPointsElsewhere() {
         world.records.putRecord(TestWorld.ACCOUNT, TestWorld.TABLE, 999, java.util.Map.of("title", "Other"));
         EmailMessage other = service.send(CALLER, world.request().record(TestWorld.TABLE, 999).build()).comment();
