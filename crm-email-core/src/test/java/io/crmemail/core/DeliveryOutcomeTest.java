@@ -253,6 +253,40 @@ class DeliveryOutcomeTest {
     }
 
     @Test
+    void twoWorkersOfOneNodeNeverSendTheSameMessageWhenALeaseRunsOut() throws Exception {
+        smtp.delayReplies(Duration.ofMillis(80));
+        SendResult first = service.send(CALLER, world.request().build());
+        SendResult second = service.send(CALLER, world.request().build());
+        EmailService node = world.serviceBuilder().batchSize(2).build();
+
+        // Worker A claims both and is slow on the first; meanwhile the lease runs out.
+        Thread workerA = new Thread(node::deliverDue, "worker-a");
+        workerA.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (smtp.connectionsOpened() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        world.clock.advance(Duration.ofMinutes(6));
+        // Worker B of the same node claims both: the first is still on A's wire (past its lease, so it may go
+        // twice: at least once), the second A has not reached.
+        assertThat(node.deliverDue()).isEqualTo(2);
+        workerA.join(10_000);
+
+        // A must not send the second after B took it over: exactly once.
+        List<String> ids = smtp.messages().stream().map(m -> {
+            try {
+                return parse(m.data()).getMessageID();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(ids).filteredOn(second.comment().metadata().messageId()::equals).hasSize(1);
+        assertThat(ids).filteredOn(first.comment().metadata().messageId()::equals).hasSizeBetween(1, 2);
+        assertThat(service.get(CALLER, second.id()).status()).isEqualTo(EmailStatus.SENT);
+        node.close();
+    }
+
+    @Test
     void manyMessagesShareOneReusedConnection() {
         for (int i = 0; i < 20; i++) {
             service.send(CALLER, world.request().build());
