@@ -62,7 +62,7 @@ async function show(n) {
       header('Reply-To', m.replyTo.join(', ')), header('Date', when(m.date)), header('Message-ID', m.messageId)),
     h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'open-btn', disabled: !m.pixelUrl, onclick: openPixel,
-        title: m.pixelUrl ? 'Loads ' + m.pixelUrl : 'This message has no tracking pixel' }, '👁 Open (load tracking pixel)'),
+        title: m.pixelUrl ? 'Loads ' + m.pixelUrl : 'This message has no tracking pixel' }, 'Open (load tracking pixel)'),
       h('button', { type: 'button', id: 'reply-btn', onclick: toggleReply }, '↩ Reply as recipient')),
     h('div', { id: 'mail-flash', class: 'flash', hidden: true }),
     h('div', { class: 'reply-box', id: 'reply-box', hidden: true },
@@ -70,7 +70,7 @@ async function show(n) {
       h('textarea', { id: 'reply-text', rows: 4 }, 'Thanks, sounds good! Let\'s talk on Monday.'),
       h('p', {}, h('button', { type: 'button', class: 'primary', id: 'reply-send', onclick: sendReply }, 'Send reply'),
         h('span', { class: 'muted small' }, '  posted as raw RFC 822 to /webhooks/email_receive'))),
-    m.attachments.length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, '📎 ' + a.name + ' · ' + a.type))) : null,
+    m.attachments.length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, a.name + ' · ' + a.type))) : null,
     h('p', { class: 'hint' }, 'Remote images are blocked in the HTML view (as mail clients do), so looking at a message here does not count as opening it.'),
     tabs, panel);
 }

@@ -67,7 +67,7 @@ function outCard(c, replies) {
     h('div', { class: 'mail-meta' }, times),
     m.error ? h('div', { class: 'mail-error' }, m.error) : null,
     h('div', { class: 'mail-preview' }, textOf(m.body)),
-    (m.attachments || []).length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, '📎 ' + a.name))) : null,
+    (m.attachments || []).length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, a.name))) : null,
     replies.length ? h('div', { class: 'replies' }, replies.map(inCard)) : null);
 }
 
@@ -80,7 +80,7 @@ function inCard(c) {
         h('div', { class: 'mail-meta' }, 'From ' + mailboxText(m.fromIdentity) + ' · ' + when(m.receivedAt || c.createdAt))),
       statusBadge(m.status || 'received')),
     h('div', { class: 'reply-text' }, m.replyText || m.text || textOf(m.html) || ''),
-    (m.attachments || []).length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, '📎 ' + a.name))) : null);
+    (m.attachments || []).length ? h('div', { class: 'chips' }, m.attachments.map(a => h('span', { class: 'chip' }, a.name))) : null);
 }
 
 // ---- compose --------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ $('attach').addEventListener('change', async () => {
 
 function drawAttachments() {
   fill($('attachments'), state.attachments.map((a, i) => h('span', { class: 'chip attachment' },
-    '📎 ' + a.name + ' (' + Math.max(1, Math.round(a.size / 1024)) + ' KB)',
+    a.name + ' (' + Math.max(1, Math.round(a.size / 1024)) + ' KB)',
     h('button', { type: 'button', title: 'Remove', onclick: () => { state.attachments.splice(i, 1); drawAttachments(); } }, '✕'))));
 }
 

@@ -129,7 +129,7 @@ final class UploadServlet extends HttpServlet {
 
     /** The name as stored: letters, digits, '.', '_' and '-' only, no leading dots. */
     static String safeFileName(String name) {
-        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[._]+", "").replaceAll("\\.{2,}", ".");
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("_{2,}", "_").replaceAll("^[._]+", "").replaceAll("\\.{2,}", ".");
         return safe.isEmpty() ? "file" : safe;
     }
 
