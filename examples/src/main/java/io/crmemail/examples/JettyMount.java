@@ -14,7 +14,7 @@ import io.crmemail.servlet.BearerTokenAuthenticator;
 import io.crmemail.servlet.CrmEmailServlets;
 import io.crmemail.servlet.RequestAuthenticator;
 import io.crmemail.servlet.SessionAuthenticator;
-import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +46,7 @@ public final class JettyMount {
                 .putRecord(1, 123, 456, Map.of("title", "Jane Doe", "email", "lead@example.org"));
         EmailService email = EmailService.builder()
                 .records(records)
-                .attachments(new FileSystemAttachmentStore(Path.of("jetty-mount-data", "attachments")))
+                .attachments(new FileSystemAttachmentStore(Files.createTempDirectory("crm-email-attachments")))
                 .publicBaseUrl("http://localhost:" + port)
                 .replyDomain("reply.acme.example")
                 .build()
