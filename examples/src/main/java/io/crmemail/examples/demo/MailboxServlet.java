@@ -1,0 +1,188 @@
+package io.crmemail.examples.demo;
+
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.Address;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * The dev mailbox: what the built-in SMTP catcher received, for signed-in users only.
+ * {@code GET /demo/api/mailbox} lists the messages (newest first); {@code GET /demo/api/mailbox/{n}} gives
+ * one with its headers, text, HTML (with remote images blocked, as a mail client would, so that viewing
+ * it does not count as an open), raw source and tracking-pixel URL.
+ */
+final class MailboxServlet extends HttpServlet {
+
+    private static final Pattern ONE = Pattern.compile("/(\\d{1,9})");
+    private static final int MAX_RAW_CHARS = 2 * 1024 * 1024;
+
+    private final DemoAuth auth;
+    private final GreenMail catcher;
+
+    /** {@code catcher} is null when the demo runs without one: the list is then empty. */
+    MailboxServlet(DemoAuth auth, GreenMail catcher) {
+        this.auth = auth;
+        this.catcher = catcher;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!"GET".equals(req.getMethod())) {
+            resp.setHeader("Allow", "GET");
+            Json.error(resp, 405, "method_not_allowed", "use GET", null);
+            return;
+        }
+        try {
+            auth.require(req);
+            List<MimeMessage> messages = catcher == null ? List.of() : Arrays.asList(catcher.getReceivedMessages());
+            String path = req.getPathInfo();
+            if (path == null || path.equals("/")) {
+                List<Map<String, Object>> list = new ArrayList<>();
+                for (int n = 0; n < messages.size(); n++) {
+                    list.add(summary(n, messages.get(n)));
+                }
+                Collections.reverse(list);
+                Json.write(resp, 200, Map.of("enabled", catcher != null, "messages", list));
+                return;
+            }
+            Matcher m = ONE.matcher(path);
+            int n = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            if (n < 0 || n >= messages.size()) {
+                throw new Json.Failure(404, "not_found", "no message " + path.substring(1) + " in the dev mailbox", null);
+            }
+            Json.write(resp, 200, detail(n, messages.get(n)));
+        } catch (Json.Failure f) {
+            f.answer(resp);
+        } catch (MessagingException e) {
+            Json.error(resp, 500, "internal_error", "the message cannot be read: " + e.getMessage(), null);
+        }
+    }
+
+    private static Map<String, Object> summary(int n, MimeMessage message) throws MessagingException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("n", n);
+        out.put("subject", message.getSubject());
+        out.put("from", addresses(message.getFrom()));
+        out.put("to", addresses(message.getRecipients(jakarta.mail.Message.RecipientType.TO)));
+        out.put("cc", addresses(message.getRecipients(jakarta.mail.Message.RecipientType.CC)));
+        Date received = message.getReceivedDate() != null ? message.getReceivedDate() : message.getSentDate();
+        out.put("date", received == null ? null : received.toInstant());
+        return out;
+    }
+
+    private static Map<String, Object> detail(int n, MimeMessage message) throws MessagingException, IOException {
+        Map<String, Object> out = summary(n, message);
+        out.put("messageId", message.getMessageID());
+        out.put("replyTo", addresses(message.getReplyTo()));
+        List<Map<String, String>> headers = new ArrayList<>();
+        for (Header h : Collections.list(message.getAllHeaders())) {
+            headers.add(Map.of("name", h.getName(), "value", h.getValue() == null ? "" : h.getValue()));
+        }
+        out.put("headers", headers);
+        Bodies bodies = new Bodies();
+        bodies.walk(message, 0);
+        out.put("text", bodies.text);
+        out.put("html", bodies.html);
+        out.put("attachments", bodies.attachments);
+        if (bodies.html != null) {
+            Document doc = Jsoup.parse(bodies.html);
+            out.put("pixelUrl", pixelUrl(doc));
+            out.put("htmlBlocked", blockRemote(doc));
+        }
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        message.writeTo(raw);
+        String source = raw.toString(StandardCharsets.UTF_8);
+        out.put("raw", source.length() > MAX_RAW_CHARS ? source.substring(0, MAX_RAW_CHARS) + "\n[… truncated]" : source);
+        return out;
+    }
+
+    private static String pixelUrl(Document doc) {
+        for (Element img : doc.select("img[src]")) {
+            String src = img.attr("src");
+            if (src.contains("/email/pixel/") && (src.startsWith("http://") || src.startsWith("https://"))) {
+                return src;
+            }
+        }
+        return null;
+    }
+
+    /** Removes what would load from the network when shown; returns the HTML for the sandboxed iframe. */
+    private static String blockRemote(Document doc) {
+        doc.select("link, script, base, meta[http-equiv]").remove();
+        for (Element e : doc.select("[src], [srcset], [background], [poster]")) {
+            e.removeAttr("srcset").removeAttr("background").removeAttr("poster");
+            String src = e.attr("src");
+            if (!src.isEmpty() && !src.startsWith("data:") && !src.startsWith("cid:")) {
+                e.removeAttr("src");
+                e.attr("data-blocked", "remote content blocked");
+            }
+        }
+        for (Element e : doc.select("[style]")) {
+            if (e.attr("style").toLowerCase().contains("url(")) {
+                e.removeAttr("style");
+            }
+        }
+        return doc.outerHtml();
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        if (addresses == null) {
+            return List.of();
+        }
+        return Arrays.stream(addresses).map(a -> a instanceof jakarta.mail.internet.InternetAddress ia
+                ? ia.toUnicodeString() : a.toString()).toList();
+    }
+
+    /** The first text and HTML bodies and the attachments' names. */
+    private static final class Bodies {
+        String text;
+        String html;
+        final List<Map<String, Object>> attachments = new ArrayList<>();
+
+        void walk(Part part, int depth) throws MessagingException, IOException {
+            if (depth > 10) {
+                return;
+            }
+            if (part.isMimeType("multipart/*")) {
+                Multipart mp = (Multipart) part.getContent();
+                for (int i = 0; i < mp.getCount(); i++) {
+                    walk(mp.getBodyPart(i), depth + 1);
+                }
+                return;
+            }
+            boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
+            if (!attachment && part.isMimeType("text/plain") && text == null) {
+                text = String.valueOf(part.getContent());
+            } else if (!attachment && part.isMimeType("text/html") && html == null) {
+                html = String.valueOf(part.getContent());
+            } else if (attachment) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("name", part.getFileName());
+                a.put("type", part.getContentType() == null ? null : part.getContentType().split(";", 2)[0]);
+                a.put("size", part.getSize());
+                attachments.add(a);
+            }
+        }
+    }
+}
