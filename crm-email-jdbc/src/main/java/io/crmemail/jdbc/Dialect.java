@@ -1,0 +1,83 @@
+package io.crmemail.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * What differs between the supported databases: where the schema scripts live, how JSON is bound, how
+ * an insert ignores an existing key, how migrations are serialised, and how the claim finds each
+ * account's due entries. One subclass per database; {@link #detect} picks it from the connection.
+ */
+public abstract class Dialect {
+
+    Dialect() {
+    }
+
+    /** The folder of this database's schema scripts under {@code db/crm-email/}, e.g. {@code h2}. */
+    public abstract String name();
+
+    /** The bind expression of a JSON column value (a plain {@code ?} unless the column is typed JSON). */
+    abstract String jsonParameter();
+
+    /** Inserts {@code account_id} into {@code crm_email_outbox_account} unless it is there (one parameter). */
+    abstract String insertAccountIfAbsent();
+
+    /** Inserts a schema version row unless it is there (version, description, checksum, installed_at). */
+    abstract String insertVersionIfAbsent();
+
+    /** Serialises concurrent migrations across nodes for the rest of the transaction. */
+    abstract void lockForMigration(Connection c) throws SQLException;
+
+    /**
+     * The query for the claim's candidates: for each account, its first {@code perAccount} due and unleased
+     * outbox entries in (due_at, message_id) order. Returns message_id, account_id, due_at.
+     *
+     * @param accounts how many accounts the query covers, for dialects that list them in the SQL;
+     *                 {@code -1} when {@link #candidatesPerListedAccount()} is false
+     */
+    abstract String claimCandidates(int accounts);
+
+    /**
+     * True when {@link #claimCandidates} needs the account ids listed in the SQL (binding account, now, now,
+     * limit per account); false when one statement covers all accounts (binding now, now, limit).
+     */
+    abstract boolean candidatesPerListedAccount();
+
+    /** The dialect of the database behind {@code dataSource}, from its product name. */
+    public static Dialect detect(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return forProduct(c.getMetaData());
+        } catch (SQLException e) {
+            throw new JdbcStoreException("cannot detect the database dialect: " + e.getMessage(), e);
+        }
+    }
+
+    static Dialect forProduct(DatabaseMetaData meta) throws SQLException {
+        String product = meta.getDatabaseProductName();
+        String normalised = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (normalised.equals("h2")) {
+            return new H2Dialect();
+        }
+        if (normalised.contains("postgresql")) {
+            return new PostgresDialect();
+        }
+        throw new IllegalArgumentException("unsupported database '" + product
+                + "': JdbcEmailStore supports H2 2.x and PostgreSQL 14+ (or pass a Dialect to the builder)");
+    }
+
+    /** The per-account part shared by both dialects' candidate queries (account id supplied by the caller). */
+    static String accountDueEntries(String accountExpression) {
+        return "SELECT o.message_id, o.account_id, o.due_at FROM crm_email_outbox o"
+                + " WHERE o.account_id = " + accountExpression
+                + " AND o.due_at <= ? AND (o.lease_expires_at IS NULL OR o.lease_expires_at <= ?)"
+                + " ORDER BY o.due_at, o.message_id FETCH FIRST ? ROWS ONLY";
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
