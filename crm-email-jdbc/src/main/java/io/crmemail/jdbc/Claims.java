@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Set;
  * Claims due outbox entries, fairly across accounts, so that several nodes can claim at once.
  *
  * <p>Three steps in one transaction: (1) read candidates without locks, per account its first
- * {@code limit} due and unleased entries through the (account_id, due_at, message_id) index, so the work
+ * {@code ceil(limit / accounts)} (if need be {@code limit}) due and unleased entries through the (account_id, due_at, message_id) index, so the work
  * depends on the batch size and the number of accounts, not on the queue length; (2) order them in rounds
  * of one entry per account, each round by due time then id; (3) lock them by primary key with
  * {@code FOR UPDATE SKIP LOCKED} and lease them with a conditional update that re-checks they are still
@@ -46,17 +47,25 @@ final class Claims {
 
     List<DeliveryJob> claim(Connection c, Instant now, String owner, Instant expires, int limit)
             throws SQLException {
-        List<Candidate> candidates = fairOrder(candidates(c, now, limit));
+        List<Long> accounts = accounts(c);
+        if (accounts.isEmpty()) {
+            return List.of();
+        }
+        // First pass: just enough per account for `limit` when every account has work. If that yields fewer
+        // than `limit` while some account was cut off, a second pass reads up to `limit` per account. The first
+        // `limit` entries in round order are the same either way (rounds 1..k are complete in both), so this
+        // is exact fairness at a fraction of the rows.
+        int perAccount = Math.min(limit, (limit + accounts.size() - 1) / accounts.size());
         List<Long> claimed = new ArrayList<>();
-        // Lock in chunks of twice what is missing: rows another node locked are skipped, the next ones tried.
-        int from = 0;
-        while (claimed.size() < limit && from < candidates.size()) {
-            int to = Math.min(candidates.size(), from + 2 * (limit - claimed.size()));
-            List<Long> chunk = candidates.subList(from, to).stream().map(Candidate::messageId).toList();
-            Set<Long> locked = lock(c, chunk, now);
-            List<Long> wanted = chunk.stream().filter(locked::contains).limit(limit - claimed.size()).toList();
-            claimed.addAll(lease(c, wanted, owner, expires, now));
-            from = to;
+        Set<Long> tried = new HashSet<>();
+        while (true) {
+            List<Candidate> read = candidates(c, accounts, now, perAccount);
+            List<Candidate> fresh = fairOrder(read.stream().filter(x -> !tried.contains(x.messageId())).toList());
+            lockAndLease(c, fresh, owner, expires, now, limit, claimed, tried);
+            if (claimed.size() >= limit || perAccount >= limit || !anyAccountCutOff(read, perAccount)) {
+                break;
+            }
+            perAccount = limit;
         }
         if (claimed.isEmpty()) {
             return List.of();
@@ -71,15 +80,35 @@ final class Claims {
         return List.copyOf(jobs);
     }
 
-    private List<Candidate> candidates(Connection c, Instant now, int perAccount) throws SQLException {
-        if (!dialect.candidatesPerListedAccount()) {
-            try (PreparedStatement ps = c.prepareStatement(dialect.claimCandidates(-1))) {
-                Sql.setInstant(ps, 1, now);
-                Sql.setInstant(ps, 2, now);
-                ps.setInt(3, perAccount);
-                return read(ps);
+    /**
+     * Locks candidates in fair order, in chunks of twice what is still missing (rows another node holds are
+     * skipped and the next ones tried), and leases those still claimable, appending them to {@code claimed}.
+     */
+    private static void lockAndLease(Connection c, List<Candidate> candidates, String owner, Instant expires,
+                                     Instant now, int limit, List<Long> claimed, Set<Long> tried) throws SQLException {
+        int from = 0;
+        while (claimed.size() < limit && from < candidates.size()) {
+            int to = Math.min(candidates.size(), from + 2 * (limit - claimed.size()));
+            List<Long> chunk = candidates.subList(from, to).stream().map(Candidate::messageId).toList();
+            Set<Long> locked = lock(c, chunk, now);
+            List<Long> wanted = chunk.stream().filter(locked::contains).limit(limit - claimed.size()).toList();
+            claimed.addAll(lease(c, wanted, owner, expires, now));
+            tried.addAll(chunk);
+            from = to;
+        }
+    }
+
+    private static boolean anyAccountCutOff(List<Candidate> read, int perAccount) {
+        Map<Long, Integer> perAccountCount = new HashMap<>();
+        for (Candidate x : read) {
+            if (perAccountCount.merge(x.accountId(), 1, Integer::sum) >= perAccount) {
+                return true;
             }
         }
+        return false;
+    }
+
+    private static List<Long> accounts(Connection c) throws SQLException {
         List<Long> accounts = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM crm_email_outbox_account");
              ResultSet rs = ps.executeQuery()) {
@@ -87,8 +116,18 @@ final class Claims {
                 accounts.add(rs.getLong(1));
             }
         }
-        if (accounts.isEmpty()) {
-            return List.of();
+        return accounts;
+    }
+
+    private List<Candidate> candidates(Connection c, List<Long> accounts, Instant now, int perAccount)
+            throws SQLException {
+        if (!dialect.candidatesPerListedAccount()) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.claimCandidates(-1))) {
+                Sql.setInstant(ps, 1, now);
+                Sql.setInstant(ps, 2, now);
+                ps.setInt(3, perAccount);
+                return read(ps);
+            }
         }
         try (PreparedStatement ps = c.prepareStatement(dialect.claimCandidates(accounts.size()))) {
             int index = 1;
