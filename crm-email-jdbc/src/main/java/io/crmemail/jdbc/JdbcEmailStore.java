@@ -86,11 +86,10 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public EmailMessage enqueue(NewEmail email) {
         Messages.validate(email);
-        EmailMessage stored = tx.run(c -> messages.insert(c, email));
         if (email.metadata().status().isPending()) {
-            messages.rememberAccount(email.accountId());
+            messages.registerAccount(tx, email.accountId());
         }
-        return stored;
+        return tx.run(c -> messages.insert(c, email));
     }
 
     @Override

@@ -88,7 +88,6 @@ final class Messages {
             id = generatedId(ps);
         }
         if (pending) {
-            registerAccount(c, email.accountId());
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO crm_email_outbox (message_id, account_id, due_at) VALUES (?, ?, ?)")) {
                 ps.setLong(1, id);
@@ -102,21 +101,28 @@ final class Messages {
                 email.userId(), Sql.micros(email.createdAt()), metadata);
     }
 
-    private void registerAccount(Connection c, long accountId) throws SQLException {
+    /**
+     * Makes sure the claim knows the account, in its own short transaction before the first enqueue of the
+     * account through this store: kept out of the enqueue transaction so that concurrent first enqueues of a
+     * new account cannot fail each other (H2 reports the second insert as a duplicate instead of waiting).
+     */
+    void registerAccount(Tx tx, long accountId) {
         if (knownAccounts.contains(accountId)) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(dialect.insertAccountIfAbsent())) {
-            ps.setLong(1, accountId);
-            ps.executeUpdate();
+        try {
+            tx.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(dialect.insertAccountIfAbsent())) {
+                    ps.setLong(1, accountId);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (JdbcStoreException e) {
+            if (!(e.getCause() instanceof SQLException sql && JdbcStoreException.isUniqueViolation(sql))) {
+                throw e;
+            }
+            // Another node or thread registered it at the same moment: that is all we wanted.
         }
-    }
-
-    /**
-     * Called after an enqueue of this account committed. Only committed inserts are remembered: a
-     * rolled-back one must be repeated, or the account's entries would never be claimed.
-     */
-    void rememberAccount(long accountId) {
         knownAccounts.add(accountId);
     }
 
