@@ -3,7 +3,10 @@ package io.crmemail.jdbc;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -58,14 +61,34 @@ public abstract class Dialect {
     static Dialect forProduct(DatabaseMetaData meta) throws SQLException {
         String product = meta.getDatabaseProductName();
         String normalised = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        String version = meta.getDatabaseProductVersion();
         if (normalised.equals("h2")) {
+            // FOR UPDATE SKIP LOCKED, which the claim needs, came with H2 2.2.220.
+            requireAtLeast(product, version, 2, 2, 220);
             return new H2Dialect();
         }
         if (normalised.contains("postgresql")) {
+            requireAtLeast(product, version, 14, 0, 0);
             return new PostgresDialect();
         }
         throw new IllegalArgumentException("unsupported database '" + product
                 + "': JdbcEmailStore supports H2 2.x and PostgreSQL 14+ (or pass a Dialect to the builder)");
+    }
+
+    /** Refuses a version below major.minor.patch; a version string it cannot read is let through. */
+    static void requireAtLeast(String product, String version, int major, int minor, int patch) {
+        Matcher m = Pattern.compile("^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?")
+                .matcher(version == null ? "" : version.strip());
+        if (!m.find()) {
+            return;
+        }
+        int[] found = {Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)),
+                m.group(3) == null ? 0 : Integer.parseInt(m.group(3))};
+        int[] wanted = {major, minor, patch};
+        if (Arrays.compare(found, wanted) < 0) {
+            throw new IllegalArgumentException(product + " " + version + " is too old: JdbcEmailStore needs "
+                    + product + " " + major + "." + minor + "." + patch + " or later");
+        }
     }
 
     /** The per-account part shared by both dialects' candidate queries (account id supplied by the caller). */
