@@ -37,6 +37,12 @@ final class Claims {
     private static final String CLAIMABLE =
             " AND due_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)";
 
+    /**
+     * Most entries one claim hands out; a larger limit gets this many (the SPI allows fewer). Keeps IN lists
+     * well below PostgreSQL's 32,767 bind parameters.
+     */
+    static final int MAX_CLAIM = 1000;
+
     private final Dialect dialect;
     private final Messages messages;
 
@@ -45,8 +51,9 @@ final class Claims {
         this.messages = messages;
     }
 
-    List<DeliveryJob> claim(Connection c, Instant now, String owner, Instant expires, int limit)
+    List<DeliveryJob> claim(Connection c, Instant now, String owner, Instant expires, int requested)
             throws SQLException {
+        int limit = Math.min(requested, MAX_CLAIM);
         List<Long> accounts = accounts(c);
         if (accounts.isEmpty()) {
             return List.of();
