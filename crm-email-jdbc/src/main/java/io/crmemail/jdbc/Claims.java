@@ -19,8 +19,9 @@ import java.util.Set;
  * Claims due outbox entries, fairly across accounts, so that several nodes can claim at once.
  *
  * <p>Three steps in one transaction: (1) read candidates without locks, per account its first
- * {@code ceil(limit / accounts)} (if need be {@code limit}) due and unleased entries through the (account_id, due_at, message_id) index, so the work
- * depends on the batch size and the number of accounts, not on the queue length; (2) order them in rounds
+ * {@code ceil(limit / accounts)} (if need be {@code limit}) due and unleased entries through the
+ * (account_id, due_at, message_id) index, so the work depends on the batch size and the number of accounts,
+ * not on the queue length; (2) order them in rounds
  * of one entry per account, each round by due time then id; (3) lock them by primary key with
  * {@code FOR UPDATE SKIP LOCKED} and lease them with a conditional update that re-checks they are still
  * due and unleased (another node may have leased them since step 1), then count the attempt.
