@@ -44,6 +44,9 @@ final class Claims {
      */
     static final int MAX_CLAIM = 1000;
 
+    /** Candidate reads per claim at most; more only happen while other claims hold the candidates locked. */
+    private static final int MAX_PASSES = 4;
+
     private final Dialect dialect;
     private final Messages messages;
 
@@ -60,20 +63,23 @@ final class Claims {
             return List.of();
         }
         // First pass: just enough per account for `limit` when every account has work. If that yields fewer
-        // than `limit` while some account was cut off, a second pass reads up to `limit` per account. The first
-        // `limit` entries in round order are the same either way (rounds 1..k are complete in both), so this
-        // is exact fairness at a fraction of the rows.
+        // than `limit` while some account was cut off, later passes read further: up to `limit` per account
+        // plus what was already tried (rows other nodes hold locked are skipped, so a claim is never stuck
+        // behind them). The first `limit` entries in round order are the same as with all entries (rounds
+        // 1..k are complete), so fairness is exact at a fraction of the rows.
         int perAccount = Math.min(limit, (limit + accounts.size() - 1) / accounts.size());
         List<Long> claimed = new ArrayList<>();
         Set<Long> tried = new HashSet<>();
-        while (true) {
+        for (int pass = 1; ; pass++) {
             List<Candidate> read = candidates(c, accounts, now, perAccount);
             List<Candidate> fresh = fairOrder(read.stream().filter(x -> !tried.contains(x.messageId())).toList());
             lockAndLease(c, fresh, owner, expires, now, limit, claimed, tried);
-            if (claimed.size() >= limit || perAccount >= limit || !anyAccountCutOff(read, perAccount)) {
+            int next = limit + tried.size();
+            if (claimed.size() >= limit || pass == MAX_PASSES || next <= perAccount
+                    || !anyAccountCutOff(read, perAccount)) {
                 break;
             }
-            perAccount = limit;
+            perAccount = next;
         }
         if (claimed.isEmpty()) {
             return List.of();

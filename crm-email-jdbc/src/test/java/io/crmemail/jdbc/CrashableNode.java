@@ -39,6 +39,18 @@ final class CrashableNode implements DataSource, MailTransportFactory {
             } catch (SQLException ignored) {
                 // Already gone is just as good.
             }
+            // H2's abort() does nothing; closing the physical connection ends its server session and rolls back
+            // its transaction, as the server does when a dead client's socket closes. In its own thread: H2's
+            // close waits for a call another thread may have in progress on the same session.
+            Thread closer = new Thread(() -> {
+                try {
+                    c.unwrap(Connection.class).close();
+                } catch (SQLException ignored) {
+                    // Already gone is just as good.
+                }
+            }, "crash-close");
+            closer.setDaemon(true);
+            closer.start();
         }
     }
 

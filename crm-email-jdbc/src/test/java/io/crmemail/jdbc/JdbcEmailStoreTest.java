@@ -164,6 +164,35 @@ class JdbcEmailStoreTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aClaimReadsPastEntriesAnotherTransactionHoldsLocked(String name, Supplier<TestDatabase> database,
+                                                             Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                ids.add(store.enqueue(email("lock-" + i)).id());
+            }
+            // Another node in the middle of a claim (or a dead one whose session lingers) holds the first ten.
+            try (Connection other = db.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (Statement s = other.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT message_id FROM crm_email_outbox WHERE message_id IN ("
+                             + ids.subList(0, 10).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                             + ") FOR UPDATE")) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+                List<Long> claimed = store.claimDue(NOW, "w1", java.time.Duration.ofMinutes(1), 10).stream()
+                        .map(io.crmemail.core.store.DeliveryJob::messageId).toList();
+                assertThat(claimed).containsExactlyElementsOf(ids.subList(10, 20));
+                other.rollback();
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theCredentialKeyMustBe32Bytes() {
         DataSource unused = new org.h2.jdbcx.JdbcDataSource();
