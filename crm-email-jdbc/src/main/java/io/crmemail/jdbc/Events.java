@@ -1,0 +1,76 @@
+package io.crmemail.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.crmemail.core.json.EmailJson;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Events of messages, oldest first; details are kept as a JSON object of strings. */
+final class Events {
+
+    private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() {
+    };
+
+    private final Dialect dialect;
+
+    Events(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    EmailEvent insert(Connection c, EmailEvent event) throws SQLException {
+        Objects.requireNonNull(event.type(), "event type");
+        Objects.requireNonNull(event.occurredAt(), "event occurredAt");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_event (message_id, type, occurred_at,"
+                + " user_agent, ip_address, automated, details) VALUES (?, ?, ?, ?, ?, ?, " + dialect.jsonParameter()
+                + ")", new String[] {"id"})) {
+            ps.setLong(1, event.messageId());
+            ps.setString(2, event.type().wire());
+            Sql.setInstant(ps, 3, event.occurredAt());
+            ps.setString(4, event.userAgent());
+            ps.setString(5, event.ipAddress());
+            ps.setBoolean(6, event.automated());
+            ps.setString(7, EmailJson.write(event.details()));
+            ps.executeUpdate();
+            long id = Messages.generatedId(ps);
+            return new EmailEvent(id, event.messageId(), event.type(), Sql.micros(event.occurredAt()),
+                    event.userAgent(), event.ipAddress(), event.automated(), event.details());
+        }
+    }
+
+    List<EmailEvent> ofMessage(Connection c, long messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, message_id, type, occurred_at, user_agent,"
+                + " ip_address, automated, details FROM crm_email_event WHERE message_id = ? ORDER BY id")) {
+            ps.setLong(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<EmailEvent> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(new EmailEvent(rs.getLong("id"), rs.getLong("message_id"),
+                            EventType.fromWire(rs.getString("type")), Sql.getInstant(rs, "occurred_at"),
+                            rs.getString("user_agent"), rs.getString("ip_address"), rs.getBoolean("automated"),
+                            details(rs.getString("details"))));
+                }
+                return result;
+            }
+        }
+    }
+
+    private static Map<String, String> details(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return EmailJson.mapper().readValue(json, DETAILS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable event details: " + e.getOriginalMessage(), e);
+        }
+    }
+}

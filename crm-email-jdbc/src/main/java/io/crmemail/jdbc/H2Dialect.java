@@ -1,0 +1,53 @@
+package io.crmemail.jdbc;
+
+import java.sql.Connection;
+import java.util.Collections;
+
+/**
+ * H2 2.x (2.2.220 or later, for {@code FOR UPDATE SKIP LOCKED}). H2 has no {@code LATERAL}, so the claim
+ * lists the accounts and reads each one's due entries in one {@code UNION ALL}. H2 commits on DDL, so
+ * migrations are serialised within the JVM and the scripts are idempotent ({@code IF NOT EXISTS}).
+ */
+public final class H2Dialect extends Dialect {
+
+    @Override
+    public String name() {
+        return "h2";
+    }
+
+    @Override
+    String jsonParameter() {
+        return "?";
+    }
+
+    @Override
+    String insertAccountIfAbsent() {
+        return "MERGE INTO crm_email_outbox_account t USING (VALUES (CAST(? AS BIGINT))) s(account_id)"
+                + " ON t.account_id = s.account_id WHEN NOT MATCHED THEN INSERT (account_id) VALUES (s.account_id)";
+    }
+
+    @Override
+    String insertVersionIfAbsent() {
+        return "MERGE INTO crm_email_schema_version t"
+                + " USING (VALUES (CAST(? AS INTEGER), CAST(? AS VARCHAR(200)), CAST(? AS BIGINT),"
+                + " CAST(? AS TIMESTAMP(6) WITH TIME ZONE))) s(version, description, checksum, installed_at)"
+                + " ON t.version = s.version WHEN NOT MATCHED THEN INSERT (version, description, checksum, installed_at)"
+                + " VALUES (s.version, s.description, s.checksum, s.installed_at)";
+    }
+
+    @Override
+    void lockForMigration(Connection c) {
+        // Nothing to lock across processes: the scripts are idempotent and versions are merged.
+    }
+
+    @Override
+    String claimCandidates(int accounts) {
+        String one = "(" + accountDueEntries("?") + ")";
+        return String.join(" UNION ALL ", Collections.nCopies(accounts, one));
+    }
+
+    @Override
+    boolean candidatesPerListedAccount() {
+        return true;
+    }
+}

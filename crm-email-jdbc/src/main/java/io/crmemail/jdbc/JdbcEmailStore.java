@@ -1,0 +1,302 @@
+package io.crmemail.jdbc;
+
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.signature.Signature;
+import io.crmemail.core.store.DeliveryJob;
+import io.crmemail.core.store.DeliveryUpdate;
+import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.store.InboundStored;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.TrackingToken;
+import io.crmemail.core.tracking.EmailEvent;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A durable {@link EmailStore} in the host's database, over the host's {@link DataSource} (H2 2.x or
+ * PostgreSQL 14+). Every operation is one transaction on one pooled connection, returned on success and
+ * failure alike; no transaction is held while mail is on the wire. Several nodes may share one database
+ * (PostgreSQL): claims use {@code FOR UPDATE SKIP LOCKED} and leases, so a crashed node's messages are
+ * taken over once its leases expire.
+ *
+ * <p>The schema is created by {@link #migrate()}, or by the host's own tool from the scripts under
+ * {@code db/crm-email/<dialect>/} (see docs/jdbc.md).
+ */
+public final class JdbcEmailStore implements EmailStore {
+
+    /** How often a save of a new integration is tried when another node took the same id meanwhile. */
+    private static final int ID_RACE_ATTEMPTS = 5;
+
+    private final Dialect dialect;
+    private final Tx tx;
+    private final Messages messages;
+    private final Tokens tokens;
+    private final Events events;
+    private final Outbox outbox;
+    private final Claims claims;
+    private final Integrations integrations;
+    private final SchemaMigrator migrator;
+
+    /** A store with the dialect detected from the data source and no credential key. */
+    public JdbcEmailStore(DataSource dataSource) {
+        this(builder(dataSource));
+    }
+
+    private JdbcEmailStore(Builder b) {
+        this.dialect = b.dialect != null ? b.dialect : Dialect.detect(b.dataSource);
+        this.tx = new Tx(b.dataSource);
+        this.tokens = new Tokens();
+        this.events = new Events(dialect);
+        this.messages = new Messages(dialect, tokens, events);
+        this.outbox = new Outbox(messages, events);
+        this.claims = new Claims(dialect, messages);
+        this.integrations = new Integrations(b.credentialKey == null ? null : CredentialCipher.of(b.credentialKey));
+        this.migrator = new SchemaMigrator(dialect, tx);
+    }
+
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** The dialect in use. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Creates or upgrades the schema: applies the versions not yet recorded in
+     * {@code crm_email_schema_version}, in order. Safe to call on every start and from several nodes at once.
+     *
+     * @return how many versions were applied
+     */
+    public int migrate() {
+        return migrator.migrate();
+    }
+
+    // ---- messages -------------------------------------------------------------------------------
+
+    @Override
+    public EmailMessage enqueue(NewEmail email) {
+        Messages.validate(email);
+        if (email.metadata().status().isPending()) {
+            messages.registerAccount(tx, email.accountId());
+        }
+        return tx.run(c -> messages.insert(c, email));
+    }
+
+    @Override
+    public Optional<EmailMessage> find(long messageId) {
+        return tx.run(c -> messages.find(c, messageId));
+    }
+
+    @Override
+    public List<EmailMessage> listForRecord(long accountId, RecordRef record) {
+        Objects.requireNonNull(record, "record");
+        return tx.run(c -> messages.listForRecord(c, accountId, record));
+    }
+
+    @Override
+    public List<EmailMessage> findByMessageId(String messageId) {
+        if (messageId == null) {
+            return List.of();
+        }
+        return tx.run(c -> messages.findByMessageId(c, messageId));
+    }
+
+    @Override
+    public InboundStored storeInbound(NewEmail email) {
+        Messages.validate(email);
+        if (email.metadata().status().isPending()) {
+            throw new IllegalArgumentException("an inbound message is not pending: " + email.metadata().status());
+        }
+        return tx.run(c -> messages.storeInbound(c, email));
+    }
+
+    // ---- delivery -------------------------------------------------------------------------------
+
+    @Override
+    public List<DeliveryJob> claimDue(Instant now, String owner, Duration lease, int limit) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(lease, "lease");
+        if (limit <= 0) {
+            return List.of();
+        }
+        Instant at = Sql.micros(now);
+        Instant expires = Sql.micros(now.plus(lease));
+        return tx.run(c -> claims.claim(c, at, owner, expires, limit));
+    }
+
+    @Override
+    public boolean complete(long messageId, String owner, DeliveryUpdate update) {
+        Objects.requireNonNull(update, "update");
+        return tx.run(c -> outbox.complete(c, messageId, owner, update));
+    }
+
+    @Override
+    public void release(long messageId, String owner) {
+        if (owner == null) {
+            return;
+        }
+        tx.run(c -> {
+            outbox.release(c, messageId, owner);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean holdsLease(long messageId, String owner, Instant now) {
+        Objects.requireNonNull(now, "now");
+        if (owner == null) {
+            return false;
+        }
+        return tx.run(c -> Outbox.holdsLease(c, messageId, owner, now));
+    }
+
+    @Override
+    public Optional<EmailMessage> cancel(long messageId, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return tx.run(c -> outbox.cancel(c, messageId, at));
+    }
+
+    // ---- tokens and events ------------------------------------------------------------------------
+
+    @Override
+    public Optional<TrackingToken> findToken(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        return tx.run(c -> tokens.find(c, token));
+    }
+
+    @Override
+    public List<TrackingToken> tokens(long messageId) {
+        return tx.run(c -> tokens.ofMessage(c, messageId));
+    }
+
+    @Override
+    public boolean recordOpen(EmailEvent event) {
+        Objects.requireNonNull(event, "event");
+        return tx.run(c -> {
+            events.insert(c, event);
+            Optional<Messages.Locked> message = messages.lock(c, event.messageId());
+            if (message.isEmpty() || message.get().status() != EmailStatus.SENT) {
+                return false;
+            }
+            messages.update(c, event.messageId(), message.get().metadata().toBuilder()
+                    .status(EmailStatus.READ).readAt(event.occurredAt()).build());
+            return true;
+        });
+    }
+
+    @Override
+    public EmailEvent addEvent(EmailEvent event) {
+        Objects.requireNonNull(event, "event");
+        return tx.run(c -> events.insert(c, event));
+    }
+
+    @Override
+    public List<EmailEvent> events(long messageId) {
+        return tx.run(c -> events.ofMessage(c, messageId));
+    }
+
+    // ---- signatures -------------------------------------------------------------------------------
+
+    @Override
+    public Signature saveSignature(Signature signature) {
+        Objects.requireNonNull(signature, "signature");
+        return tx.run(c -> Signatures.save(c, signature));
+    }
+
+    @Override
+    public Optional<Signature> findSignature(long id) {
+        return tx.run(c -> Signatures.find(c, id));
+    }
+
+    @Override
+    public List<Signature> signatures(long accountId, long userId) {
+        return tx.run(c -> Signatures.ofUser(c, accountId, userId));
+    }
+
+    @Override
+    public boolean deleteSignature(long id) {
+        return tx.run(c -> Signatures.delete(c, id));
+    }
+
+    // ---- integrations -----------------------------------------------------------------------------
+
+    @Override
+    public SmtpIntegration saveIntegration(SmtpIntegration integration) {
+        Objects.requireNonNull(integration, "integration");
+        integrations.validate(integration);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.run(c -> integrations.save(c, integration));
+            } catch (JdbcStoreException e) {
+                boolean idRace = e.getCause() instanceof SQLException sql && JdbcStoreException.isUniqueViolation(sql);
+                if (!idRace || attempt == ID_RACE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<SmtpIntegration> findIntegration(long id) {
+        return tx.run(c -> integrations.find(c, id));
+    }
+
+    @Override
+    public List<SmtpIntegration> integrations(long accountId) {
+        return tx.run(c -> integrations.ofAccount(c, accountId));
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcEmailStore[" + dialect + "]";
+    }
+
+    /** Configures a {@link JdbcEmailStore}. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Dialect dialect;
+        private byte[] credentialKey;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** The database dialect; default: detected from the connection's product name. */
+        public Builder dialect(Dialect v) {
+            dialect = v;
+            return this;
+        }
+
+        /**
+         * The 32-byte AES-256 key that encrypts integration passwords at rest. Without one, saving an
+         * integration with a password is refused. The array is copied; keep the key out of logs and the database.
+         */
+        public Builder credentialKey(byte[] v) {
+            CredentialCipher.of(v);
+            credentialKey = v.clone();
+            return this;
+        }
+
+        public JdbcEmailStore build() {
+            return new JdbcEmailStore(this);
+        }
+
+        @Override
+        public String toString() {
+            return "JdbcEmailStore.Builder[dialect=" + dialect + ", credentialKey=" + (credentialKey == null ? "none" : "***") + "]";
+        }
+    }
+}

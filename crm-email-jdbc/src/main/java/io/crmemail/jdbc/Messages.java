@@ -1,0 +1,277 @@
+package io.crmemail.jdbc;
+
+import io.crmemail.core.json.EmailJson;
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailMetadata;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.InboundStored;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Message (comment) rows: creating them with their outbox entry and tokens, reading them, and rewriting
+ * their status and metadata. The row's {@code status} and {@code attempts} columns and the outbox entry's
+ * {@code due_at} are the truth for those fields; the JSON holds everything else.
+ */
+final class Messages {
+
+    private static final String SELECT = "SELECT m.id, m.account_id, m.table_id, m.record_id, m.type, m.parent_id,"
+            + " m.user_id, m.created_at, m.status, m.attempts, m.metadata, o.due_at"
+            + " FROM crm_email_message m LEFT JOIN crm_email_outbox o ON o.message_id = m.id";
+
+    private final Dialect dialect;
+    private final Tokens tokens;
+    private final Events events;
+    /** Accounts known to be in crm_email_outbox_account, so enqueue skips that insert after the first time. */
+    private final Set<Long> knownAccounts = ConcurrentHashMap.newKeySet();
+
+    Messages(Dialect dialect, Tokens tokens, Events events) {
+        this.dialect = dialect;
+        this.tokens = tokens;
+        this.events = events;
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------
+
+    static void validate(NewEmail email) {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(email.record(), "record");
+        Objects.requireNonNull(email.type(), "type");
+        Objects.requireNonNull(email.createdAt(), "createdAt");
+        Objects.requireNonNull(email.metadata(), "metadata");
+        Objects.requireNonNull(email.metadata().status(), "metadata.status");
+        if (email.metadata().status().isPending()) {
+            Objects.requireNonNull(email.dueAt(), "dueAt of a pending message");
+        }
+        Tokens.validate(email.tokens());
+    }
+
+    /** Inserts the comment, its outbox entry when pending, and its tokens; the caller's transaction. */
+    EmailMessage insert(Connection c, NewEmail email) throws SQLException {
+        boolean pending = email.metadata().status().isPending();
+        Instant dueAt = pending ? Sql.micros(email.dueAt()) : null;
+        EmailMetadata metadata = email.metadata().toBuilder().attempts(0).nextAttemptAt(dueAt).build();
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_message (account_id, table_id,"
+                        + " record_id, type, parent_id, user_id, created_at, status, attempts, message_id, metadata)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, " + dialect.jsonParameter() + ")",
+                new String[] {"id"})) {
+            ps.setLong(1, email.accountId());
+            ps.setLong(2, email.record().tableId());
+            ps.setLong(3, email.record().recordId());
+            ps.setString(4, email.type().wire());
+            Sql.setLong(ps, 5, email.parentId());
+            Sql.setLong(ps, 6, email.userId());
+            Sql.setInstant(ps, 7, email.createdAt());
+            ps.setString(8, metadata.status().wire());
+            ps.setString(9, metadata.messageId());
+            ps.setString(10, EmailJson.write(metadata));
+            ps.executeUpdate();
+            id = generatedId(ps);
+        }
+        if (pending) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO crm_email_outbox (message_id, account_id, due_at) VALUES (?, ?, ?)")) {
+                ps.setLong(1, id);
+                ps.setLong(2, email.accountId());
+                Sql.setInstant(ps, 3, dueAt);
+                ps.executeUpdate();
+            }
+        }
+        tokens.insert(c, id, email);
+        return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
+                email.userId(), Sql.micros(email.createdAt()), metadata);
+    }
+
+    /**
+     * Makes sure the claim knows the account, in its own short transaction before the first enqueue of the
+     * account through this store: kept out of the enqueue transaction so that concurrent first enqueues of a
+     * new account cannot fail each other (H2 reports the second insert as a duplicate instead of waiting).
+     */
+    void registerAccount(Tx tx, long accountId) {
+        if (knownAccounts.contains(accountId)) {
+            return;
+        }
+        try {
+            tx.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(dialect.insertAccountIfAbsent())) {
+                    ps.setLong(1, accountId);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (JdbcStoreException e) {
+            if (!(e.getCause() instanceof SQLException sql && JdbcStoreException.isUniqueViolation(sql))) {
+                throw e;
+            }
+            // Another node or thread registered it at the same moment: that is all we wanted.
+        }
+        knownAccounts.add(accountId);
+    }
+
+    /** Stores an inbound message unless the record already has it (see EmailStore#storeInbound). */
+    InboundStored storeInbound(Connection c, NewEmail email) throws SQLException {
+        String messageId = email.metadata().messageId();
+        if (messageId != null) {
+            Optional<EmailMessage> existing = first(c, SELECT + " WHERE m.message_id = ? AND m.type = ?"
+                    + " AND m.account_id = ? AND m.table_id = ? AND m.record_id = ? ORDER BY m.id", ps -> {
+                ps.setString(1, messageId);
+                ps.setString(2, email.type().wire());
+                ps.setLong(3, email.accountId());
+                ps.setLong(4, email.record().tableId());
+                ps.setLong(5, email.record().recordId());
+            });
+            if (existing.isPresent()) {
+                return new InboundStored(existing.get(), true);
+            }
+        }
+        EmailMessage stored = insert(c, email);
+        if (email.parentId() != null) {
+            Optional<Locked> parent = lock(c, email.parentId());
+            if (parent.isPresent()) {
+                Instant at = email.metadata().receivedAt() != null ? email.metadata().receivedAt() : email.createdAt();
+                EmailMetadata metadata = parent.get().metadata();
+                if (metadata.repliedAt() == null) {
+                    update(c, email.parentId(), metadata.toBuilder().repliedAt(at).build());
+                }
+                events.insert(c, EmailEvent.of(email.parentId(), EventType.REPLY, at,
+                        Map.of("commentId", String.valueOf(stored.id()))));
+            }
+        }
+        return new InboundStored(stored, false);
+    }
+
+    /** A message's status and metadata, read with a row lock for a read-modify-write. */
+    record Locked(EmailStatus status, EmailMetadata metadata) {
+    }
+
+    Optional<Locked> lock(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
+                return Optional.of(new Locked(status, readMetadata(rs.getString("metadata")).toBuilder()
+                        .status(status).build()));
+            }
+        }
+    }
+
+    /** Rewrites status and metadata (attempts and the next attempt stay where they are kept). */
+    void update(Connection c, long id, EmailMetadata metadata) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET status = ?, metadata = "
+                + dialect.jsonParameter() + " WHERE id = ?")) {
+            ps.setString(1, metadata.status().wire());
+            ps.setString(2, EmailJson.write(metadata));
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds {@code delta} to the attempts of each message, never below zero. */
+    static void addAttempts(Connection c, Collection<Long> ids, int delta) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET attempts ="
+                + " CASE WHEN attempts + ? < 0 THEN 0 ELSE attempts + ? END WHERE id IN ("
+                + Sql.placeholders(ids.size()) + ")")) {
+            ps.setInt(1, delta);
+            ps.setInt(2, delta);
+            Sql.setLongs(ps, 3, ids);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------
+
+    Optional<EmailMessage> find(Connection c, long id) throws SQLException {
+        return first(c, SELECT + " WHERE m.id = ?", ps -> ps.setLong(1, id));
+    }
+
+    List<EmailMessage> listForRecord(Connection c, long accountId, RecordRef record) throws SQLException {
+        return list(c, SELECT + " WHERE m.account_id = ? AND m.table_id = ? AND m.record_id = ? ORDER BY m.id", ps -> {
+            ps.setLong(1, accountId);
+            ps.setLong(2, record.tableId());
+            ps.setLong(3, record.recordId());
+        });
+    }
+
+    List<EmailMessage> findByMessageId(Connection c, String messageId) throws SQLException {
+        return list(c, SELECT + " WHERE m.message_id = ? ORDER BY m.id", ps -> ps.setString(1, messageId));
+    }
+
+    Map<Long, EmailMessage> findAll(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, EmailMessage> result = new HashMap<>();
+        for (EmailMessage m : list(c, SELECT + " WHERE m.id IN (" + Sql.placeholders(ids.size()) + ")",
+                ps -> Sql.setLongs(ps, 1, ids))) {
+            result.put(m.id(), m);
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static Optional<EmailMessage> first(Connection c, String sql, Binder binder) throws SQLException {
+        List<EmailMessage> all = list(c, sql, binder);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    private static List<EmailMessage> list(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<EmailMessage> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(map(rs));
+                }
+                return result;
+            }
+        }
+    }
+
+    private static EmailMessage map(ResultSet rs) throws SQLException {
+        EmailMetadata metadata = readMetadata(rs.getString("metadata")).toBuilder()
+                .status(EmailStatus.fromWire(rs.getString("status")))
+                .attempts(rs.getInt("attempts"))
+                .nextAttemptAt(Sql.getInstant(rs, "due_at"))
+                .build();
+        return new EmailMessage(rs.getLong("id"), rs.getLong("account_id"),
+                new RecordRef(rs.getLong("table_id"), rs.getLong("record_id")),
+                CommentType.fromWire(rs.getString("type")), Sql.getLong(rs, "parent_id"), Sql.getLong(rs, "user_id"),
+                Sql.getInstant(rs, "created_at"), metadata);
+    }
+
+    private static EmailMetadata readMetadata(String json) {
+        return EmailJson.read(json, EmailMetadata.class);
+    }
+
+    static long generatedId(Statement statement) throws SQLException {
+        try (ResultSet keys = statement.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("the database returned no generated id");
+            }
+            return keys.getLong(1);
+        }
+    }
+}

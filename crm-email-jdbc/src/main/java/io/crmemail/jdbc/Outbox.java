@@ -1,0 +1,126 @@
+package io.crmemail.jdbc;
+
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailMetadata;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.store.DeliveryUpdate;
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Outcomes, releases, lease checks and cancels of outbox entries. Every operation locks the outbox row
+ * before the message row, in the same order as the claim, so they cannot deadlock with each other.
+ */
+final class Outbox {
+
+    private final Messages messages;
+    private final Events events;
+
+    Outbox(Messages messages, Events events) {
+        this.messages = messages;
+        this.events = events;
+    }
+
+    boolean complete(Connection c, long messageId, String owner, DeliveryUpdate update) throws SQLException {
+        String leaseOwner;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT lease_owner FROM crm_email_outbox WHERE message_id = ? FOR UPDATE")) {
+            ps.setLong(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                leaseOwner = rs.getString("lease_owner");
+            }
+        }
+        Optional<Messages.Locked> locked = messages.lock(c, messageId);
+        if (locked.isEmpty()) {
+            return false;
+        }
+        EmailMetadata.Builder metadata = locked.get().metadata().toBuilder()
+                .status(update.status())
+                .smtpResponse(update.smtpResponse())
+                .error(update.error());
+        if (update.isRetry()) {
+            if (owner == null || !owner.equals(leaseOwner)) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET due_at = ?,"
+                    + " lease_owner = NULL, lease_expires_at = NULL WHERE message_id = ?")) {
+                Sql.setInstant(ps, 1, update.nextAttemptAt());
+                ps.setLong(2, messageId);
+                ps.executeUpdate();
+            }
+            metadata.nextAttemptAt(Sql.micros(update.nextAttemptAt()));
+        } else {
+            switch (update.status()) {
+                case SENT -> metadata.sentAt(update.at());
+                case BOUNCED -> metadata.bouncedAt(update.at());
+                case DROPPED -> metadata.droppedAt(update.at());
+                default -> throw new IllegalArgumentException("not a delivery outcome: " + update.status());
+            }
+            metadata.nextAttemptAt(null);
+            if (!update.recipients().isEmpty()) {
+                metadata.recipients(update.recipients());
+            }
+            delete(c, messageId);
+        }
+        messages.update(c, messageId, metadata.build());
+        if (update.event() != null) {
+            events.insert(c, update.event());
+        }
+        return true;
+    }
+
+    void release(Connection c, long messageId, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET lease_owner = NULL,"
+                + " lease_expires_at = NULL WHERE message_id = ? AND lease_owner = ?")) {
+            ps.setLong(1, messageId);
+            ps.setString(2, owner);
+            if (ps.executeUpdate() == 0) {
+                return;
+            }
+        }
+        Messages.addAttempts(c, List.of(messageId), -1);
+    }
+
+    static boolean holdsLease(Connection c, long messageId, String owner, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM crm_email_outbox"
+                + " WHERE message_id = ? AND lease_owner = ? AND lease_expires_at > ?")) {
+            ps.setLong(1, messageId);
+            ps.setString(2, owner);
+            Sql.setInstant(ps, 3, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    Optional<EmailMessage> cancel(Connection c, long messageId, Instant at) throws SQLException {
+        // A message is pending exactly while it has an outbox entry; deleting it decides the race with a worker.
+        if (delete(c, messageId)) {
+            Optional<Messages.Locked> locked = messages.lock(c, messageId);
+            if (locked.isPresent()) {
+                messages.update(c, messageId, locked.get().metadata().toBuilder()
+                        .status(EmailStatus.CANCELLED).cancelledAt(at).nextAttemptAt(null).build());
+                events.insert(c, EmailEvent.of(messageId, EventType.CANCELLED, at, Map.of()));
+            }
+        }
+        return messages.find(c, messageId);
+    }
+
+    private static boolean delete(Connection c, long messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM crm_email_outbox WHERE message_id = ?")) {
+            ps.setLong(1, messageId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.crmemail.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * PostgreSQL 14+. Metadata and event details are {@code jsonb}; the claim reads every account's due
+ * entries in one statement with {@code LATERAL}; migrations run in one transaction under
+ * {@code pg_advisory_xact_lock}, so several nodes may migrate at once.
+ */
+public final class PostgresDialect extends Dialect {
+
+    /** Advisory lock key of crm-email migrations ("crmemail" as a number; any constant would do). */
+    private static final long MIGRATION_LOCK = 0x63726d656d61696cL;
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    String jsonParameter() {
+        return "CAST(? AS JSONB)";
+    }
+
+    @Override
+    String insertAccountIfAbsent() {
+        return "INSERT INTO crm_email_outbox_account (account_id) VALUES (?) ON CONFLICT DO NOTHING";
+    }
+
+    @Override
+    String insertVersionIfAbsent() {
+        return "INSERT INTO crm_email_schema_version (version, description, checksum, installed_at)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    }
+
+    @Override
+    void lockForMigration(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, MIGRATION_LOCK);
+            ps.execute();
+        }
+    }
+
+    @Override
+    String claimCandidates(int accounts) {
+        return "SELECT c.message_id, c.account_id, c.due_at FROM crm_email_outbox_account a"
+                + " CROSS JOIN LATERAL (" + accountDueEntries("a.account_id") + ") c";
+    }
+
+    @Override
+    boolean candidatesPerListedAccount() {
+        return false;
+    }
+}

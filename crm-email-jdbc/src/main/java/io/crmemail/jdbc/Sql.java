@@ -1,0 +1,67 @@
+package io.crmemail.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Collections;
+
+/** Small JDBC helpers shared by the store's parts: instants in UTC with microsecond precision, nulls, IN lists. */
+final class Sql {
+
+    private Sql() {
+    }
+
+    /** Both databases keep microseconds; truncating here makes what we return equal to what we read back. */
+    static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
+        }
+    }
+
+    static Instant getInstant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    static Long getLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** {@code ?, ?, ?} for an IN list of {@code n} values (n > 0). */
+    static String placeholders(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("an IN list needs at least one value");
+        }
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /** Binds {@code ids} from parameter {@code first} on; returns the next free parameter index. */
+    static int setLongs(PreparedStatement ps, int first, Collection<Long> ids) throws SQLException {
+        int index = first;
+        for (Long id : ids) {
+            ps.setLong(index++, id);
+        }
+        return index;
+    }
+}

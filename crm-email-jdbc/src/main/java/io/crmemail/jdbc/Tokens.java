@@ -1,0 +1,89 @@
+package io.crmemail.jdbc;
+
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.NewToken;
+import io.crmemail.core.store.TokenKind;
+import io.crmemail.core.store.TrackingToken;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** Tracking tokens: unique store-wide, created with their message, listed in creation order. */
+final class Tokens {
+
+    private static final String SELECT = "SELECT token, kind, account_id, table_id, record_id, message_id, url"
+            + " FROM crm_email_token";
+
+    /** Refuses a token given twice in one message before anything is written. */
+    static void validate(List<NewToken> tokens) {
+        Set<String> seen = new HashSet<>();
+        for (NewToken t : tokens) {
+            Objects.requireNonNull(t.token(), "token");
+            Objects.requireNonNull(t.kind(), "token kind");
+            if (!seen.add(t.token())) {
+                throw new IllegalStateException("token given twice in one message: " + t.token());
+            }
+        }
+    }
+
+    /**
+     * Inserts the tokens of a new message. A token that exists already makes this throw
+     * {@link IllegalStateException}; the caller's transaction then rolls back the whole message.
+     */
+    void insert(Connection c, long messageId, NewEmail email) throws SQLException {
+        if (email.tokens().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_token (token, kind, account_id,"
+                + " table_id, record_id, message_id, url) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (NewToken t : email.tokens()) {
+                ps.setString(1, t.token());
+                ps.setString(2, t.kind().wire());
+                ps.setLong(3, email.accountId());
+                ps.setLong(4, email.record().tableId());
+                ps.setLong(5, email.record().recordId());
+                ps.setLong(6, messageId);
+                ps.setString(7, t.url());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            if (JdbcStoreException.isUniqueViolation(e)) {
+                throw new IllegalStateException("token already exists; nothing of the message was stored", e);
+            }
+            throw e;
+        }
+    }
+
+    Optional<TrackingToken> find(Connection c, String token) throws SQLException {
+        List<TrackingToken> found = list(c, SELECT + " WHERE token = ?", token);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    List<TrackingToken> ofMessage(Connection c, long messageId) throws SQLException {
+        return list(c, SELECT + " WHERE message_id = ? ORDER BY seq", messageId);
+    }
+
+    private static List<TrackingToken> list(Connection c, String sql, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<TrackingToken> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(new TrackingToken(rs.getString("token"), TokenKind.fromWire(rs.getString("kind")),
+                            rs.getLong("account_id"), new RecordRef(rs.getLong("table_id"), rs.getLong("record_id")),
+                            rs.getLong("message_id"), rs.getString("url")));
+                }
+                return result;
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.crmemail.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.integration.SmtpSecurity;
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMetadata;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.NewToken;
+import io.crmemail.core.store.TokenKind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What JdbcEmailStore promises beyond the EmailStore contract, on both databases. */
+class JdbcEmailStoreTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    static Stream<Arguments> databases() {
+        return Stream.of(
+                Arguments.of("h2", (Supplier<TestDatabase>) TestDatabase::h2Memory, H2Dialect.class),
+                Arguments.of("postgresql", (Supplier<TestDatabase>) () -> TestDatabase.postgres(4), PostgresDialect.class));
+    }
+
+    private static SmtpIntegration integration(String password) {
+        return SmtpIntegration.builder().accountId(1).host("smtp.acme.com").security(SmtpSecurity.STARTTLS)
+                .credentials("smtp@acme.com", password).fromDomains("acme.com").build();
+    }
+
+    private static String queryString(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void detectsTheDialectFromTheConnection(String name, Supplier<TestDatabase> database, Class<?> dialect) {
+        try (TestDatabase db = database.get()) {
+            assertThat(new JdbcEmailStore(db.dataSource()).dialect()).isInstanceOf(dialect);
+            assertThat(new JdbcEmailStore(db.dataSource()).dialect().name()).isEqualTo(name);
+            Dialect other = dialect == H2Dialect.class ? new PostgresDialect() : new H2Dialect();
+            assertThat(JdbcEmailStore.builder(db.dataSource()).dialect(other).build().dialect()).isSameAs(other);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void migrateAppliesEachVersionOnceEvenWhenNodesMigrateAtOnce(String name, Supplier<TestDatabase> database,
+                                                                 Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Integer>> runs = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Callable<Integer> migrate = () -> new JdbcEmailStore(db.dataSource()).migrate();
+                    runs.add(pool.submit(migrate));
+                }
+                int applied = 0;
+                for (Future<Integer> run : runs) {
+                    applied += run.get();
+                }
+                assertThat(applied).isEqualTo(SchemaMigrator.VERSIONS.size());
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(new JdbcEmailStore(db.dataSource()).migrate()).isZero();
+            assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM crm_email_schema_version")).isEqualTo("1");
+            for (String table : List.of("crm_email_template", "crm_email_idempotency", "crm_email_attachment",
+                    "crm_email_suppression")) {
+                assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM " + table)).isEqualTo("0");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void integrationPasswordsAreEncryptedAtRestWithAFreshIvEachTime(String name, Supplier<TestDatabase> database,
+                                                                     Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            SmtpIntegration a = store.saveIntegration(integration("s3cret-password"));
+            SmtpIntegration b = store.saveIntegration(integration("s3cret-password"));
+
+            String rawA = queryString(db.dataSource(), "SELECT password_encrypted FROM crm_email_integration WHERE id = " + a.id());
+            String rawB = queryString(db.dataSource(), "SELECT password_encrypted FROM crm_email_integration WHERE id = " + b.id());
+            assertThat(rawA).startsWith("v1:").doesNotContain("s3cret").isNotEqualTo(rawB);
+            assertThat(store.findIntegration(a.id()).orElseThrow().password()).isEqualTo("s3cret-password");
+
+            byte[] otherKey = "ffffffffffffffffffffffffffffffff".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            JdbcEmailStore wrongKey = JdbcEmailStore.builder(db.dataSource()).credentialKey(otherKey).build();
+            assertThatThrownBy(() -> wrongKey.findIntegration(a.id()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("wrong credential key")
+                    .hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aStoreWithoutAKeyRefusesPasswordsButKeepsIntegrationsWithout(String name, Supplier<TestDatabase> database,
+                                                                      Class<?> dialect) {
+        try (TestDatabase db = database.get()) {
+            db.store();
+            JdbcEmailStore keyless = new JdbcEmailStore(db.dataSource());
+            assertThatThrownBy(() -> keyless.saveIntegration(integration("secret")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no credential key")
+                    .hasMessageNotContaining("secret\"");
+            assertThat(keyless.integrations(1)).isEmpty();
+
+            SmtpIntegration open = keyless.saveIntegration(integration(null).toBuilder().credentials(null, null).build());
+            assertThat(keyless.findIntegration(open.id())).contains(open);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void connectionsGoBackToThePoolAlsoWhenAnOperationFails(String name, Supplier<TestDatabase> database,
+                                                            Class<?> dialect) {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            HikariDataSource pool = (HikariDataSource) db.dataSource();
+            store.enqueue(email("taken"));
+            for (int i = 0; i < 30; i++) {
+                assertThatThrownBy(() -> store.enqueue(email("taken"))).isInstanceOf(IllegalStateException.class);
+            }
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+            assertThat(store.listForRecord(1, new RecordRef(1, 1))).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void hotFieldsAreColumnsAndTheMetadataIsJson(String name, Supplier<TestDatabase> database, Class<?> dialect)
+            throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            long id = store.enqueue(email("t1")).id();
+            assertThat(queryString(db.dataSource(), "SELECT status FROM crm_email_message WHERE id = " + id))
+                    .isEqualTo("queued");
+            assertThat(queryString(db.dataSource(), "SELECT message_id FROM crm_email_message WHERE id = " + id))
+                    .isEqualTo("<t1@acme.com>");
+            assertThat(queryString(db.dataSource(), "SELECT metadata FROM crm_email_message WHERE id = " + id))
+                    .contains("\"subject\"").contains("Hello");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aClaimReadsPastEntriesAnotherTransactionHoldsLocked(String name, Supplier<TestDatabase> database,
+                                                             Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                ids.add(store.enqueue(email("lock-" + i)).id());
+            }
+            // Another node in the middle of a claim (or a dead one whose session lingers) holds the first ten.
+            try (Connection other = db.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (Statement s = other.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT message_id FROM crm_email_outbox WHERE message_id IN ("
+                             + ids.subList(0, 10).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                             + ") FOR UPDATE")) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+                List<Long> claimed = store.claimDue(NOW, "w1", java.time.Duration.ofMinutes(1), 10).stream()
+                        .map(io.crmemail.core.store.DeliveryJob::messageId).toList();
+                assertThat(claimed).containsExactlyElementsOf(ids.subList(10, 20));
+                other.rollback();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theCredentialKeyMustBe32Bytes() {
+        DataSource unused = new org.h2.jdbcx.JdbcDataSource();
+        assertThatThrownBy(() -> JdbcEmailStore.builder(unused).credentialKey(new byte[16]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+    }
+
+    private static NewEmail email(String token) {
+        EmailMetadata metadata = EmailMetadata.builder().status(EmailStatus.QUEUED).smtpIntegrationId(1L)
+                .to(List.of("lead@example.org")).subject("Hello").body("<p>Hi</p>")
+                .messageId("<" + token + "@acme.com>").build();
+        return new NewEmail(1, new RecordRef(1, 1), CommentType.EMAIL_OUT, null, 42L, NOW, metadata, NOW,
+                List.of(NewToken.of(token, TokenKind.PIXEL)));
+    }
+}
