@@ -28,6 +28,9 @@ public abstract class Dialect {
     /** Inserts {@code account_id} into {@code crm_email_outbox_account} unless it is there (one parameter). */
     abstract String insertAccountIfAbsent();
 
+    /** Inserts a suppression (account_id, email, reason, created_at) unless the address is suppressed already. */
+    abstract String insertSuppressionIfAbsent();
+
     /** Inserts a schema version row unless it is there (version, description, checksum, installed_at). */
     abstract String insertVersionIfAbsent();
 

@@ -27,6 +27,14 @@ public final class H2Dialect extends Dialect {
     }
 
     @Override
+    String insertSuppressionIfAbsent() {
+        return "MERGE INTO crm_email_suppression t USING (VALUES (CAST(? AS BIGINT), CAST(? AS VARCHAR(320)),"
+                + " CAST(? AS VARCHAR(64)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE))) s(account_id, email, reason, created_at)"
+                + " ON t.account_id = s.account_id AND t.email = s.email WHEN NOT MATCHED THEN"
+                + " INSERT (account_id, email, reason, created_at) VALUES (s.account_id, s.email, s.reason, s.created_at)";
+    }
+
+    @Override
     String insertVersionIfAbsent() {
         return "MERGE INTO crm_email_schema_version t"
                 + " USING (VALUES (CAST(? AS INTEGER), CAST(? AS VARCHAR(200)), CAST(? AS BIGINT),"

@@ -8,6 +8,9 @@ import io.crmemail.core.signature.Signature;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.store.EmailStore;
+import io.crmemail.core.tracking.EventType;
+import io.crmemail.core.store.Suppression;
+import io.crmemail.core.store.BounceReport;
 import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.store.TrackingToken;
@@ -15,6 +18,10 @@ import io.crmemail.core.tracking.EmailEvent;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +50,7 @@ public final class JdbcEmailStore implements EmailStore {
     private final Outbox outbox;
     private final Claims claims;
     private final Integrations integrations;
+    private final Suppressions suppressions;
     private final SchemaMigrator migrator;
 
     /** A store with the dialect detected from the data source and no credential key. */
@@ -58,6 +66,7 @@ public final class JdbcEmailStore implements EmailStore {
         this.messages = new Messages(dialect, tokens, events);
         this.outbox = new Outbox(messages, events);
         this.claims = new Claims(dialect, messages);
+        this.suppressions = new Suppressions(dialect);
         this.integrations = new Integrations(b.credentialKey == null ? null : CredentialCipher.of(b.credentialKey));
         this.migrator = new SchemaMigrator(dialect, tx);
     }
@@ -118,6 +127,73 @@ public final class JdbcEmailStore implements EmailStore {
             throw new IllegalArgumentException("an inbound message is not pending: " + email.metadata().status());
         }
         return tx.run(c -> messages.storeInbound(c, email));
+    }
+
+    @Override
+    public long countInboundSince(long accountId, RecordRef record, String fromEmail, Instant since) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(fromEmail, "fromEmail");
+        Objects.requireNonNull(since, "since");
+        return tx.run(c -> messages.countInboundSince(c, accountId, record, fromEmail, since));
+    }
+
+    // ---- bounces and suppressions -----------------------------------------------------------------
+
+    @Override
+    public Optional<EmailMessage> recordBounce(long messageId, BounceReport report) {
+        Objects.requireNonNull(report, "report");
+        return tx.run(c -> {
+            Optional<Messages.Locked> locked = messages.lock(c, messageId);
+            if (locked.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("recipient", report.recipient());
+            if (report.status() != null) {
+                details.put("status", report.status());
+            }
+            if (report.diagnostic() != null) {
+                details.put("diagnostic", report.diagnostic());
+            }
+            details.put("kind", report.hard() ? "hard" : "soft");
+            events.insert(c, EmailEvent.of(messageId, EventType.BOUNCE, report.at(), details));
+            if (report.hard()) {
+                EmailMessage message = messages.find(c, messageId).orElseThrow();
+                suppressions.add(c, message.accountId(), report.recipient(), "hard_bounce", report.at());
+                EmailStatus status = locked.get().status();
+                if (status == EmailStatus.SENT || status == EmailStatus.READ) {
+                    messages.update(c, messageId, locked.get().metadata().toBuilder().status(EmailStatus.BOUNCED)
+                            .bouncedAt(Sql.micros(report.at())).error(report.describe()).build());
+                }
+            }
+            return messages.find(c, messageId);
+        });
+    }
+
+    @Override
+    public Suppression suppress(long accountId, String email, String reason, Instant at) {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(at, "at");
+        return tx.run(c -> suppressions.add(c, accountId, email, reason, at));
+    }
+
+    @Override
+    public Set<String> suppressedAmong(long accountId, Collection<String> emails) {
+        Objects.requireNonNull(emails, "emails");
+        return tx.run(c -> suppressions.among(c, accountId, emails));
+    }
+
+    @Override
+    public List<Suppression> suppressions(long accountId) {
+        return tx.run(c -> suppressions.list(c, accountId));
+    }
+
+    @Override
+    public boolean unsuppress(long accountId, String email) {
+        if (email == null) {
+            return false;
+        }
+        return tx.run(c -> suppressions.remove(c, accountId, email));
     }
 
     // ---- delivery -------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ final class Messages {
             }
         }
         EmailMessage stored = insert(c, email);
-        if (email.parentId() != null) {
+        if (email.parentId() != null && !email.metadata().autoReply()) {
             Optional<Locked> parent = lock(c, email.parentId());
             if (parent.isPresent()) {
                 Instant at = email.metadata().receivedAt() != null ? email.metadata().receivedAt() : email.createdAt();
@@ -216,6 +216,23 @@ final class Messages {
 
     List<EmailMessage> findByMessageId(Connection c, String messageId) throws SQLException {
         return list(c, SELECT + " WHERE m.message_id = ? ORDER BY m.id", ps -> ps.setString(1, messageId));
+    }
+
+    /** Inbound messages of a record since a time whose sender is {@code fromEmail}, ignoring case. */
+    long countInboundSince(Connection c, long accountId, RecordRef record, String fromEmail, Instant since)
+            throws SQLException {
+        // The sender lives in the JSON; the record index narrows to the record's recent mail, a handful of rows.
+        return list(c, SELECT + " WHERE m.account_id = ? AND m.table_id = ? AND m.record_id = ? AND m.type = ?"
+                + " AND m.created_at >= ?", ps -> {
+            ps.setLong(1, accountId);
+            ps.setLong(2, record.tableId());
+            ps.setLong(3, record.recordId());
+            ps.setString(4, CommentType.EMAIL_IN.wire());
+            Sql.setInstant(ps, 5, since);
+        }).stream()
+                .filter(m -> m.metadata().fromIdentity() != null
+                        && m.metadata().fromIdentity().email().equalsIgnoreCase(fromEmail))
+                .count();
     }
 
     Map<Long, EmailMessage> findAll(Connection c, Collection<Long> ids) throws SQLException {

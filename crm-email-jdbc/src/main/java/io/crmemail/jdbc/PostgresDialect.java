@@ -30,6 +30,12 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    String insertSuppressionIfAbsent() {
+        return "INSERT INTO crm_email_suppression (account_id, email, reason, created_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING";
+    }
+
+    @Override
     String insertVersionIfAbsent() {
         return "INSERT INTO crm_email_schema_version (version, description, checksum, installed_at)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";

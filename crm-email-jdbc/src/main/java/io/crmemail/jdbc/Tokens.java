@@ -1,6 +1,7 @@
 package io.crmemail.jdbc;
 
 import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.DuplicateTokenException;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.store.NewToken;
 import io.crmemail.core.store.TokenKind;
@@ -29,14 +30,14 @@ final class Tokens {
             Objects.requireNonNull(t.token(), "token");
             Objects.requireNonNull(t.kind(), "token kind");
             if (!seen.add(t.token())) {
-                throw new IllegalStateException("token given twice in one message: " + t.token());
+                throw new DuplicateTokenException("token given twice in one message: " + t.token());
             }
         }
     }
 
     /**
      * Inserts the tokens of a new message. A token that exists already makes this throw
-     * {@link IllegalStateException}; the caller's transaction then rolls back the whole message.
+     * {@link DuplicateTokenException}; the caller's transaction then rolls back the whole message.
      */
     void insert(Connection c, long messageId, NewEmail email) throws SQLException {
         if (email.tokens().isEmpty()) {
@@ -57,7 +58,10 @@ final class Tokens {
             ps.executeBatch();
         } catch (SQLException e) {
             if (JdbcStoreException.isUniqueViolation(e)) {
-                throw new IllegalStateException("token already exists; nothing of the message was stored", e);
+                DuplicateTokenException duplicate = new DuplicateTokenException(
+                        "token already exists; nothing of the message was stored");
+                duplicate.initCause(e);
+                throw duplicate;
             }
             throw e;
         }
