@@ -3,9 +3,11 @@ package io.crmemail.servlet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmemail.core.Caller;
 import io.crmemail.core.EmailService;
+import io.crmemail.jdbc.JdbcEmailStore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.jdbcx.JdbcDataSource;
 import io.crmemail.core.json.EmailJson;
 import io.crmemail.core.store.EmailStore;
-import io.crmemail.core.store.InMemoryEmailStore;
 import io.crmemail.core.testsupport.TestWorld;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,9 +65,19 @@ final class TestServer implements AutoCloseable {
         this.http = client();
     }
 
-    /** The store every servlet test runs on: the one place to switch them to another store implementation. */
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    /**
+     * The store every servlet test runs on: the JDBC store on a fresh in-memory H2 database (the embedded
+     * default a host gets), migrated by the store itself.
+     */
     static EmailStore newStore(Path temp) {
-        return new InMemoryEmailStore();
+        JdbcDataSource h2 = new JdbcDataSource();
+        // DB_CLOSE_DELAY=-1 keeps the database for the test's lifetime although connections come and go.
+        h2.setURL("jdbc:h2:mem:servlet-test-" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+        JdbcEmailStore store = JdbcEmailStore.builder(h2).credentialKey(new byte[32]).build();
+        store.migrate();
+        return store;
     }
 
     /** Real clock and two delivery workers, as a host would run it. */
