@@ -8,7 +8,6 @@ import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.record.FieldInfo;
 import io.crmemail.core.record.InMemoryRecordDirectory;
 import io.crmemail.core.record.TableInfo;
-import io.crmemail.core.store.EmailStore;
 import io.crmemail.servlet.CrmEmailServlets;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
@@ -35,12 +34,12 @@ public final class DemoServer implements AutoCloseable {
     private final DemoWorld world;
     private final GreenMail catcher;
     private final EmailService email;
-    private final EmailStore store;
+    private final DemoStores.DemoStore store;
     private final Server jetty;
     private final int httpPort;
     private final String publicUrl;
 
-    private DemoServer(DemoOptions options, DemoWorld world, GreenMail catcher, EmailService email, EmailStore store,
+    private DemoServer(DemoOptions options, DemoWorld world, GreenMail catcher, EmailService email, DemoStores.DemoStore store,
                        Server jetty, int httpPort, String publicUrl) {
         this.options = options;
         this.world = world;
@@ -57,7 +56,7 @@ public final class DemoServer implements AutoCloseable {
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         GreenMail catcher = startCatcher(options.smtpPort());
-        EmailStore store = null;
+        DemoStores.DemoStore store = null;
         EmailService email = null;
         Server jetty = new Server();
         try {
@@ -73,7 +72,7 @@ public final class DemoServer implements AutoCloseable {
             store = DemoStores.create(options);
             Path spool = Files.createDirectories(dataDir.resolve("spool"));
             email = EmailService.builder()
-                    .store(store)
+                    .store(store.store())
                     .records(records(world))
                     .attachments(attachments)
                     .publicBaseUrl(publicUrl)
@@ -237,13 +236,9 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
-    private static void closeStore(EmailStore store) {
-        if (store instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the store failed", e);
-            }
+    private static void closeStore(DemoStores.DemoStore store) {
+        if (store != null) {
+            store.close();
         }
     }
 }

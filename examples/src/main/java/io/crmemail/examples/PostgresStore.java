@@ -17,9 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Runs crm-email on PostgreSQL, so that several application nodes share the queue: every node builds its
  * service over the same database and claims due messages with leases.
  *
- * <p>Not compiled yet: it lives in {@code src/postgres-example} until {@code crm-email-jdbc} is merged. Then move
- * it to {@code src/main/java}, add {@code crm-email-jdbc} and {@code org.postgresql:postgresql} (runtime) to
- * {@code examples/pom.xml}, and run:
+ * <p>Run it against your PostgreSQL (14+):
  * <pre>
  * export CRM_EMAIL_CREDENTIAL_KEY=$(head -c 32 /dev/urandom | base64)   # keep it: it encrypts SMTP passwords
  * java -cp examples/target/crm-email-demo.jar io.crmemail.examples.PostgresStore \
