@@ -19,8 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.List;
 import java.util.Objects;
@@ -147,16 +145,7 @@ public final class JdbcEmailStore implements EmailStore {
             if (locked.isEmpty()) {
                 return Optional.empty();
             }
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("recipient", report.recipient());
-            if (report.status() != null) {
-                details.put("status", report.status());
-            }
-            if (report.diagnostic() != null) {
-                details.put("diagnostic", report.diagnostic());
-            }
-            details.put("kind", report.hard() ? "hard" : "soft");
-            events.insert(c, EmailEvent.of(messageId, EventType.BOUNCE, report.at(), details));
+            events.insert(c, report.event(messageId));
             if (report.hard()) {
                 EmailMessage message = messages.find(c, messageId).orElseThrow();
                 suppressions.add(c, message.accountId(), report.recipient(), "hard_bounce", report.at());

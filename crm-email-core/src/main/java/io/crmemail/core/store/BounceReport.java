@@ -1,6 +1,10 @@
 package io.crmemail.core.store;
 
+import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.EventType;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +22,20 @@ public record BounceReport(String recipient, String status, String diagnostic, b
     public BounceReport {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(at, "at");
+    }
+
+    /** The {@code bounce} event of a message: recipient, status, diagnostic (when known) and kind hard or soft. */
+    public EmailEvent event(long messageId) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("recipient", recipient);
+        if (status != null) {
+            details.put("status", status);
+        }
+        if (diagnostic != null) {
+            details.put("diagnostic", diagnostic);
+        }
+        details.put("kind", hard ? "hard" : "soft");
+        return EmailEvent.of(messageId, EventType.BOUNCE, at, details);
     }
 
     /** The {@code error} a hard bounce leaves on its message, e.g. {@code bounced: a@b.c 5.1.1 550 User unknown}. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -141,16 +140,7 @@ public final class InMemoryEmailStore implements EmailStore {
             if (message == null) {
                 return Optional.empty();
             }
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("recipient", report.recipient());
-            if (report.status() != null) {
-                details.put("status", report.status());
-            }
-            if (report.diagnostic() != null) {
-                details.put("diagnostic", report.diagnostic());
-            }
-            details.put("kind", report.hard() ? "hard" : "soft");
-            messages.addEvent(EmailEvent.of(messageId, EventType.BOUNCE, report.at(), details));
+            messages.addEvent(report.event(messageId));
             if (!report.hard()) {
                 return Optional.of(message);
             }

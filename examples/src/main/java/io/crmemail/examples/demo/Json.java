@@ -2,6 +2,7 @@ package io.crmemail.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmemail.core.json.EmailJson;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,6 +21,16 @@ final class Json {
         response.setContentType("application/json;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         MAPPER.writeValue(response.getOutputStream(), body);
+    }
+
+    /** Answers 405 with {@code Allow: GET} unless the request is a GET; true when it is. */
+    static boolean onlyGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if ("GET".equals(request.getMethod())) {
+            return true;
+        }
+        response.setHeader("Allow", "GET");
+        error(response, 405, "method_not_allowed", "use GET", null);
+        return false;
     }
 
     static void error(HttpServletResponse response, int status, String code, String message, String field)

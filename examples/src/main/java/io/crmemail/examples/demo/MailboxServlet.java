@@ -48,9 +48,7 @@ final class MailboxServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!"GET".equals(req.getMethod())) {
-            resp.setHeader("Allow", "GET");
-            Json.error(resp, 405, "method_not_allowed", "use GET", null);
+        if (!Json.onlyGet(req, resp)) {
             return;
         }
         try {
