@@ -1,6 +1,7 @@
 package io.crmemail.servlet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -34,7 +35,8 @@ final class JsonBodies {
             return null;
         }
         try {
-            return mapper.readValue(bytes, type);
+            // "{...} garbage" is malformed JSON too, not a valid object with something ignored after it.
+            return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(bytes);
         } catch (JsonProcessingException e) {
             throw JsonErrors.toApi(e);
         }

@@ -5,6 +5,7 @@ import static io.crmemail.servlet.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmemail.core.testsupport.TestWorld;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import java.io.ByteArrayInputStream;
@@ -105,6 +106,19 @@ class ErrorShapeTest {
     void malformedJson() {
         JsonNode error = error(server.post("/api/email/send", TOKEN, "{\"tableId\": 123,"), 400, "validation_error");
         assertThat(error.get("message").asText()).startsWith("malformed JSON");
+    }
+
+    @Test
+    void trailingContentAfterTheObjectIsMalformedAndNothingIsQueued() {
+        int before = server.world.store.listForRecord(TestWorld.ACCOUNT,
+                new io.crmemail.core.message.RecordRef(TestWorld.TABLE, TestWorld.RECORD)).size();
+        String valid = "{\"tableId\":123,\"recordId\":456,\"smtpIntegrationId\":" + server.world.integration.id()
+                + ",\"fromIdentity\":{\"name\":\"Sales\",\"email\":\"sales@acme.com\"},\"to\":[\"lead@example.org\"],"
+                + "\"subject\":\"s\",\"body\":\"b\"}";
+        error(server.post("/api/email/send", TOKEN, valid + " garbage"), 400, "validation_error");
+        error(server.post("/api/email/send", TOKEN, valid + " {}"), 400, "validation_error");
+        assertThat(server.world.store.listForRecord(TestWorld.ACCOUNT,
+                new io.crmemail.core.message.RecordRef(TestWorld.TABLE, TestWorld.RECORD))).hasSize(before);
     }
 
     @Test

@@ -17,7 +17,12 @@ import java.util.regex.Pattern;
 /** Lenient header reading: real-world mail has broken addresses, encodings and dates; none of it throws. */
 final class MailHeaders {
 
-    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+    /**
+     * A Message-ID with its angle brackets. Longer ones than any real mailer writes are ignored (then the
+     * message counts as having none): stores index the column, and a legitimate reply must never be refused
+     * for a header an attacker can inflate.
+     */
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]{1,900}>");
     private static final int MAX_HEADER_VALUE = 4000;
 
     private MailHeaders() {

@@ -148,6 +148,17 @@ class InboundTest {
     }
 
     @Test
+    void anAbsurdlyLongMessageIdCountsAsNoneAndTheReplyStillLands() {
+        String raw = "From: lead@example.org\r\nTo: reply-" + replyToken + "@reply.crm.example\r\n"
+                + "Message-ID: <" + "x".repeat(2000) + "@example.org>\r\nSubject: Re\r\n\r\nthanks\r\n";
+        EmailMessage reply = stored(service.receive(new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+        assertThat(reply.metadata().messageId()).matches("<sha256-[0-9a-f]{64}@inbound\\.crm-email>");
+        // Delivered again, it is still recognised as the same message.
+        assertThat(service.receive(new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))).outcome())
+                .isEqualTo(InboundResult.Outcome.DUPLICATE);
+    }
+
+    @Test
     void brokenMailIsStoredAsWellAsItCanBeRead() {
         EmailMessage reply = stored(receive("broken-encoding.eml"));
         assertThat(reply.metadata().text()).contains("Broken but readable");
