@@ -160,13 +160,18 @@ class DeliveryOutcomeTest {
     }
 
     @Test
-    void anUnreachableServerIsRetried() {
-        smtp.close();
-        SendResult accepted = service.send(CALLER, world.request().build());
-        service.deliverDue();
-        EmailMessage waiting = service.get(CALLER, accepted.id());
-        assertThat(waiting.status()).isEqualTo(EmailStatus.QUEUED);
-        assertThat(waiting.metadata().error()).isNotBlank();
+    void anUnreachableServerIsRetried() throws Exception {
+        // A bound socket that does not listen: connections to its port are refused, and as long as it is held
+        // no other process can take the port (a closed server's port could be reused by anyone).
+        try (java.net.Socket reserved = new java.net.Socket()) {
+            reserved.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            world.store.saveIntegration(world.integration.toBuilder().port(reserved.getLocalPort()).build());
+            SendResult accepted = service.send(CALLER, world.request().build());
+            service.deliverDue();
+            EmailMessage waiting = service.get(CALLER, accepted.id());
+            assertThat(waiting.status()).isEqualTo(EmailStatus.QUEUED);
+            assertThat(waiting.metadata().error()).isNotBlank();
+        }
     }
 
     @Test

@@ -124,7 +124,18 @@ public final class JdbcEmailStore implements EmailStore {
         if (email.metadata().status().isPending()) {
             throw new IllegalArgumentException("an inbound message is not pending: " + email.metadata().status());
         }
-        return tx.run(c -> messages.storeInbound(c, email));
+        try {
+            return tx.run(c -> messages.storeInbound(c, email));
+        } catch (JdbcStoreException e) {
+            if (!(e.getCause() instanceof SQLException sql && JdbcStoreException.isUniqueViolation(sql))) {
+                throw e;
+            }
+            // Another delivery of the same message won the race between our check and our insert (the unique
+            // inbound key refused us, and rolled back everything): answer as the check would have.
+            return tx.run(c -> messages.existingInbound(c, email))
+                    .map(existing -> new InboundStored(existing, true))
+                    .orElseThrow(() -> e);
+        }
     }
 
     @Override

@@ -10,6 +10,9 @@ import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,8 +75,8 @@ final class Messages {
         EmailMetadata metadata = email.metadata().toBuilder().attempts(0).nextAttemptAt(dueAt).build();
         long id;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_message (account_id, table_id,"
-                        + " record_id, type, parent_id, user_id, created_at, status, attempts, message_id, metadata)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, " + dialect.jsonParameter() + ")",
+                        + " record_id, type, parent_id, user_id, created_at, status, attempts, message_id, inbound_key,"
+                        + " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, " + dialect.jsonParameter() + ")",
                 new String[] {"id"})) {
             ps.setLong(1, email.accountId());
             ps.setLong(2, email.record().tableId());
@@ -83,7 +87,8 @@ final class Messages {
             Sql.setInstant(ps, 7, email.createdAt());
             ps.setString(8, metadata.status().wire());
             ps.setString(9, metadata.messageId());
-            ps.setString(10, EmailJson.write(metadata));
+            ps.setString(10, inboundKey(email.type(), metadata.messageId()));
+            ps.setString(11, EmailJson.write(metadata));
             ps.executeUpdate();
             id = generatedId(ps);
         }
@@ -99,6 +104,22 @@ final class Messages {
         tokens.insert(c, id, email);
         return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
                 email.userId(), Sql.micros(email.createdAt()), metadata);
+    }
+
+    /**
+     * The key that makes an inbound message unique per record (SHA-256 hex of its Message-ID); null for
+     * everything else, which the unique index then ignores.
+     */
+    static String inboundKey(CommentType type, String messageId) {
+        if (type != CommentType.EMAIL_IN || messageId == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(messageId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**
@@ -128,19 +149,9 @@ final class Messages {
 
     /** Stores an inbound message unless the record already has it (see EmailStore#storeInbound). */
     InboundStored storeInbound(Connection c, NewEmail email) throws SQLException {
-        String messageId = email.metadata().messageId();
-        if (messageId != null) {
-            Optional<EmailMessage> existing = first(c, SELECT + " WHERE m.message_id = ? AND m.type = ?"
-                    + " AND m.account_id = ? AND m.table_id = ? AND m.record_id = ? ORDER BY m.id", ps -> {
-                ps.setString(1, messageId);
-                ps.setString(2, email.type().wire());
-                ps.setLong(3, email.accountId());
-                ps.setLong(4, email.record().tableId());
-                ps.setLong(5, email.record().recordId());
-            });
-            if (existing.isPresent()) {
-                return new InboundStored(existing.get(), true);
-            }
+        Optional<EmailMessage> existing = existingInbound(c, email);
+        if (existing.isPresent()) {
+            return new InboundStored(existing.get(), true);
         }
         EmailMessage stored = insert(c, email);
         if (email.parentId() != null && !email.metadata().autoReply()) {
@@ -156,6 +167,22 @@ final class Messages {
             }
         }
         return new InboundStored(stored, false);
+    }
+
+    /** The record's stored copy of an inbound message (same type and Message-ID), if any. */
+    Optional<EmailMessage> existingInbound(Connection c, NewEmail email) throws SQLException {
+        String messageId = email.metadata().messageId();
+        if (messageId == null) {
+            return Optional.empty();
+        }
+        return first(c, SELECT + " WHERE m.message_id = ? AND m.type = ?"
+                + " AND m.account_id = ? AND m.table_id = ? AND m.record_id = ? ORDER BY m.id", ps -> {
+            ps.setString(1, messageId);
+            ps.setString(2, email.type().wire());
+            ps.setLong(3, email.accountId());
+            ps.setLong(4, email.record().tableId());
+            ps.setLong(5, email.record().recordId());
+        });
     }
 
     /** A message's status and metadata, read with a row lock for a read-modify-write. */

@@ -31,7 +31,7 @@ final class SchemaMigrator {
         }
     }
 
-    static final List<Version> VERSIONS = List.of(new Version(1, "crm_email_schema"));
+    static final List<Version> VERSIONS = List.of(new Version(1, "crm_email_schema"), new Version(2, "inbound_key"));
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
     /** Serialises migrations within one JVM (the dialect's lock covers other nodes where it can). */

@@ -301,6 +301,36 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void concurrentDeliveriesOfOneInboundMessageStoreItOnce() throws Exception {
+        EmailMessage out = enqueue(NOW);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                NewEmail copy = inbound(ACCOUNT, RECORD, out.id(), "<race-" + round + "@example.org>");
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<InboundStored>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return store().storeInbound(copy);
+                    }));
+                }
+                start.countDown();
+                List<InboundStored> stored = new java.util.ArrayList<>();
+                for (java.util.concurrent.Future<InboundStored> f : results) {
+                    stored.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertThat(stored).filteredOn(r -> !r.duplicate()).hasSize(1);
+                assertThat(stored).extracting(r -> r.message().id()).containsOnly(stored.get(0).message().id());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store().listForRecord(ACCOUNT, RECORD)).hasSize(11);
+        assertThat(store().events(out.id())).filteredOn(e -> e.type() == EventType.REPLY).hasSize(10);
+    }
+
+    @Test
     void storeInboundRefusesAPendingStatus() {
         NewEmail pending = inbound(ACCOUNT, RECORD, null, "<p@example.org>");
         NewEmail wrong = new NewEmail(pending.accountId(), pending.record(), pending.type(), null, null, NOW,
