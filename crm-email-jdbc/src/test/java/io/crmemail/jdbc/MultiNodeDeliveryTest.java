@@ -2,6 +2,14 @@ package io.crmemail.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+
+import io.crmemail.core.message.RecordRef;
+
+import io.crmemail.core.message.EmailStatus;
+
+import io.crmemail.core.message.EmailMessage;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmemail.core.EmailService;
 import io.crmemail.core.testsupport.ScriptedSmtpServer;
@@ -117,11 +125,30 @@ class MultiNodeDeliveryTest {
                 assertThat(m.find()).as("Message-ID header").isTrue();
                 counts.merge(m.group(1), 1, Integer::sum);
             }
+            assertStoreSettled(opened.get(0));
             return counts;
         } finally {
             services.forEach(EmailService::close);
             opened.forEach(HikariDataSource::close);
         }
+    }
+
+    /**
+     * What the store says after the run, read through a node that never crashed: every message of the record
+     * is sent (the last outcomes may land a moment after the last receipt) and nothing is left to claim.
+     */
+    private static void assertStoreSettled(HikariDataSource pool) throws InterruptedException {
+        JdbcEmailStore check = JdbcEmailStore.builder(pool).credentialKey(TestDatabase.KEY).build();
+        RecordRef record = new RecordRef(TestWorld.TABLE, TestWorld.RECORD);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<EmailMessage> all = check.listForRecord(TestWorld.ACCOUNT, record);
+        while (all.stream().anyMatch(m -> m.status() != EmailStatus.SENT) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            all = check.listForRecord(TestWorld.ACCOUNT, record);
+        }
+        assertThat(all).isNotEmpty().allSatisfy(m -> assertThat(m.status()).isEqualTo(EmailStatus.SENT));
+        assertThat(check.claimDue(Instant.now().plus(Duration.ofDays(1)), "checker", Duration.ofMinutes(1), 10))
+                .as("nothing left in the outbox").isEmpty();
     }
 
     /** Enqueues from four request threads, as a busy host would. */
