@@ -194,6 +194,33 @@ class DemoBrowserTest {
         screenshot("09-record-with-reply");
     }
 
+    @Test
+    void signInNeverRedirectsToAnotherSite() throws Exception {
+        // "/<TAB>/evil.example" first: the browser strips the TAB, which leaves "//evil.example", another site.
+        for (String next : new String[] {"%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%2Fevil.example",
+                "%2F%5Cevil.example", "https%3A%2F%2Fevil.example%2F", "javascript%3Aalert(1)"}) {
+            browser.get(base + "/login?next=" + next);
+            signIn("alice-secret");
+            assertThat(browser.getCurrentUrl()).as("after sign-in with next=" + next).startsWith(base + "/");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.record-link")));
+            assertThat(browser.getCurrentUrl()).as(next).isEqualTo(base + "/");
+        }
+
+        // A path on this site is still followed, with its query and fragment.
+        browser.get(base + "/login?next=%2Frecord%2F1%2F456%3Fx%3D1%23top");
+        signIn("alice-secret");
+        wait.until(ExpectedConditions.textToBe(By.id("record-title"), "Jane Doe"));
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/record/1/456?x=1#top");
+    }
+
+    private void signIn(String token) {
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.id("signin")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+    }
+
     /** Finds and clicks in one step, again if the element was redrawn in between. */
     private void click(By by) {
         wait.until(d -> {
