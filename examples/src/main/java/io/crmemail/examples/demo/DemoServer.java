@@ -102,7 +102,7 @@ public final class DemoServer implements AutoCloseable {
 
             add(context, new LoginServlet(world, auth), "/demo/login", "/demo/logout", "/demo/api/me");
             add(context, new RecordsServlet(world, auth), "/demo/api/tables", "/demo/api/table/*");
-            add(context, new MailboxServlet(auth, catcher), "/demo/api/mailbox", "/demo/api/mailbox/*");
+            add(context, new MailboxServlet(world, auth, catcher, store.store()), "/demo/api/mailbox", "/demo/api/mailbox/*");
             ServletHolder upload = add(context, new UploadServlet(world, auth, attachments, publicUrl), "/api/upload");
             Path uploadTemp = Files.createDirectories(dataDir.resolve("upload-tmp"));
             upload.getRegistration().setMultipartConfig(new MultipartConfigElement(uploadTemp.toString(),
