@@ -1,6 +1,7 @@
 package io.crmemail.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -8,6 +9,11 @@ import io.crmemail.core.json.EmailJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.CookieManager;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +52,23 @@ class DemoHttpTest {
     @AfterAll
     static void stop() {
         demo.close();
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        assertThat(demo.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(demo.localUrl()).isEqualTo("http://localhost:" + demo.httpPort());
+        // Another address of this machine does not answer.
+        InetAddress other = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .findFirst().orElse(null);
+        Assumptions.assumeTrue(other != null, "no non-loopback IPv4 address to try");
+        try (Socket socket = new Socket()) {
+            assertThatThrownBy(() -> socket.connect(
+                    new InetSocketAddress(other, demo.httpPort()), 2000))
+                    .as("connecting to " + other.getHostAddress()).isInstanceOf(IOException.class);
+        }
     }
 
     // ---- sign-in ----------------------------------------------------------------------------------
