@@ -67,6 +67,10 @@ public final class DemoMain {
         StringBuilder b = new StringBuilder();
         b.append("\n  crm-email demo CRM is running\n\n");
         b.append("  Open        ").append(server.localUrl()).append("/\n");
+        if (!DemoOptions.isLoopback(server.options().host())) {
+            b.append("  WARNING     listening on ").append(server.options().host())
+                    .append(": anyone who can reach this port can sign in with the tokens below\n");
+        }
         b.append("  Sign in with one of these tokens (also Bearer tokens for the API):\n");
         for (DemoWorld.User u : server.world().users()) {
             b.append("    ").append(String.format("%-12s", u.name())).append(u.token()).append('\n');

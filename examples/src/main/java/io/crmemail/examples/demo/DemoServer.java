@@ -61,6 +61,7 @@ public final class DemoServer implements AutoCloseable {
         Server jetty = new Server();
         try {
             ServerConnector connector = new ServerConnector(jetty);
+            connector.setHost(options.host());
             connector.setPort(options.port());
             // Bound before the service is built: with port 0 the tracking links need the real port.
             connector.open();
@@ -102,7 +103,7 @@ public final class DemoServer implements AutoCloseable {
 
             add(context, new LoginServlet(world, auth), "/demo/login", "/demo/logout", "/demo/api/me");
             add(context, new RecordsServlet(world, auth), "/demo/api/tables", "/demo/api/table/*");
-            add(context, new MailboxServlet(auth, catcher), "/demo/api/mailbox", "/demo/api/mailbox/*");
+            add(context, new MailboxServlet(world, auth, catcher, store.store()), "/demo/api/mailbox", "/demo/api/mailbox/*");
             ServletHolder upload = add(context, new UploadServlet(world, auth, attachments, publicUrl), "/api/upload");
             Path uploadTemp = Files.createDirectories(dataDir.resolve("upload-tmp"));
             upload.getRegistration().setMultipartConfig(new MultipartConfigElement(uploadTemp.toString(),
@@ -196,9 +197,14 @@ public final class DemoServer implements AutoCloseable {
         return publicUrl;
     }
 
-    /** Where a browser on this machine reaches the UI. */
+    /** Where a browser reaches the UI: {@code http://localhost:{port}} on loopback, else the host listened on. */
     public String localUrl() {
-        return "http://localhost:" + httpPort;
+        return options.localUrl(httpPort);
+    }
+
+    /** The address the HTTP server listens on ({@link DemoOptions#host()}). */
+    public String httpHost() {
+        return jetty.getConnectors().length == 0 ? options.host() : ((ServerConnector) jetty.getConnectors()[0]).getHost();
     }
 
     public DemoWorld world() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
@@ -73,12 +74,14 @@ public final class DemoStores {
             Files.createDirectories(dataDir);
             byte[] key = new byte[CREDENTIAL_KEY_BYTES];
             new SecureRandom().nextBytes(key);
-            Files.write(file, key);
+            // Created owner-only, so the key is never readable by others, not even between create and write.
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 // Not a POSIX file system: the directory's own permissions have to do.
+                Files.createFile(file);
             }
+            Files.write(file, key, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the credential key " + file, e);

@@ -1,6 +1,10 @@
 package io.crmemail.examples.demo;
 
 import com.icegreen.greenmail.util.GreenMail;
+import io.crmemail.core.Caller;
+import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.store.EmailStore;
 import jakarta.mail.Address;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
@@ -31,19 +35,29 @@ import org.jsoup.nodes.Element;
  * {@code GET /demo/api/mailbox} lists the messages (newest first); {@code GET /demo/api/mailbox/{n}} gives
  * one with its headers, text, HTML (with remote images blocked, as a mail client would, so that viewing
  * it does not count as an open), raw source and tracking-pixel URL.
+ *
+ * <p>Each user sees only what they could see on the records: a caught message is matched by its Message-ID
+ * to the {@code email_out} comment it was sent as, and shown when that comment is in the user's account and
+ * the access policy lets the user write its table. A message the demo did not send (someone else used the
+ * catcher) has no table; it is shown only to users who may write every table of the world. Any other
+ * message is left out of the list and answered with 404, as if it did not exist.
  */
 final class MailboxServlet extends HttpServlet {
 
     private static final Pattern ONE = Pattern.compile("/(\\d{1,9})");
     private static final int MAX_RAW_CHARS = 2 * 1024 * 1024;
 
+    private final DemoWorld world;
     private final DemoAuth auth;
     private final GreenMail catcher;
+    private final EmailStore store;
 
     /** {@code catcher} is null when the demo runs without one: the list is then empty. */
-    MailboxServlet(DemoAuth auth, GreenMail catcher) {
+    MailboxServlet(DemoWorld world, DemoAuth auth, GreenMail catcher, EmailStore store) {
+        this.world = world;
         this.auth = auth;
         this.catcher = catcher;
+        this.store = store;
     }
 
     @Override
@@ -52,13 +66,15 @@ final class MailboxServlet extends HttpServlet {
             return;
         }
         try {
-            auth.require(req);
+            DemoWorld.User user = auth.require(req);
             List<MimeMessage> messages = catcher == null ? List.of() : Arrays.asList(catcher.getReceivedMessages());
             String path = req.getPathInfo();
             if (path == null || path.equals("/")) {
                 List<Map<String, Object>> list = new ArrayList<>();
                 for (int n = 0; n < messages.size(); n++) {
-                    list.add(summary(n, messages.get(n)));
+                    if (visible(user, messages.get(n))) {
+                        list.add(summary(n, messages.get(n)));
+                    }
                 }
                 Collections.reverse(list);
                 Json.write(resp, 200, Map.of("enabled", catcher != null, "messages", list));
@@ -66,7 +82,7 @@ final class MailboxServlet extends HttpServlet {
             }
             Matcher m = ONE.matcher(path);
             int n = m.matches() ? Integer.parseInt(m.group(1)) : -1;
-            if (n < 0 || n >= messages.size()) {
+            if (n < 0 || n >= messages.size() || !visible(user, messages.get(n))) {
                 throw new Json.Failure(404, "not_found", "no message " + path.substring(1) + " in the dev mailbox", null);
             }
             Json.write(resp, 200, detail(n, messages.get(n)));
@@ -75,6 +91,19 @@ final class MailboxServlet extends HttpServlet {
         } catch (MessagingException e) {
             Json.error(resp, 500, "internal_error", "the message cannot be read: " + e.getMessage(), null);
         }
+    }
+
+    /** May this user see this caught message? See the class comment. */
+    private boolean visible(DemoWorld.User user, MimeMessage message) throws MessagingException {
+        Caller caller = auth.principal(user).caller();
+        String messageId = message.getMessageID();
+        List<EmailMessage> sent = messageId == null ? List.of()
+                : store.findByMessageId(messageId.strip()).stream().filter(m -> m.type() == CommentType.EMAIL_OUT).toList();
+        if (sent.isEmpty()) {
+            return world.tables().stream().allMatch(t -> auth.accessPolicy().canWrite(caller, t.id()));
+        }
+        return sent.stream().allMatch(m -> m.accountId() == caller.accountId()
+                && auth.accessPolicy().canWrite(caller, m.record().tableId()));
     }
 
     private static Map<String, Object> summary(int n, MimeMessage message) throws MessagingException {

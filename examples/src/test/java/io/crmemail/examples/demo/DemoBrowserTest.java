@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,7 +75,11 @@ class DemoBrowserTest {
                 "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")));
         browser = new ChromeDriver(driverService, options);
         browser.manage().window().setSize(new Dimension(1360, 1000));
+        // The pages redraw lists while a wait polls (the signature list is rebuilt by loadSignatures(), the
+        // mailbox and timeline refresh on a timer): an element found a moment ago may be gone, or not there
+        // yet, on this poll. Both only mean "not yet", so every wait ignores them and polls again.
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class, NoSuchElementException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -112,7 +118,7 @@ class DemoBrowserTest {
 
         // 3. Compose: To suggested from the record, a merge field in subject and body, a new default signature,
         //    an uploaded attachment.
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("compose-btn"))).click();
+        click(By.id("compose-btn"));
         wait.until(d -> new Select(d.findElement(By.id("from"))).getOptions().stream()
                 .anyMatch(o -> !o.getAttribute("value").isEmpty()));
         wait.until(d -> new Select(d.findElement(By.id("field-picker"))).getOptions().size() > 1);
@@ -153,7 +159,7 @@ class DemoBrowserTest {
 
         // 5. The dev mailbox caught it, merged and signed.
         browser.findElement(By.linkText("Dev mailbox")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".mail-row"))).click();
+        click(By.cssSelector(".mail-row"));
         wait.until(ExpectedConditions.textToBe(By.id("mail-subject"), "Welcome Jane Doe"));
         browser.findElement(By.cssSelector(".tabs button[data-tab='text']")).click();
         String text = browser.findElement(By.id("mail-text")).getText();
@@ -180,10 +186,51 @@ class DemoBrowserTest {
         // 8. Back on the record: read, with the reply under it.
         browser.get(base + "/record/1/456");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".email-out .status[data-status='read']")));
-        WebElement replyCard = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".email-out .replies .email-in")));
-        assertThat(replyCard.getText()).contains("Thanks, sounds good! Monday works.").doesNotContain("wrote:");
-        assertThat(browser.findElement(By.cssSelector(".email-out")).getText()).contains("brochure.txt");
+        // The timeline is redrawn whenever the comments change, so read it inside waits that find it afresh.
+        String replyText = wait.until(d -> d.findElement(By.cssSelector(".email-out .replies .email-in")).getText());
+        assertThat(replyText).contains("Thanks, sounds good! Monday works.").doesNotContain("wrote:");
+        String cardText = wait.until(d -> d.findElement(By.cssSelector(".email-out")).getText());
+        assertThat(cardText).contains("brochure.txt");
         screenshot("09-record-with-reply");
+    }
+
+    @Test
+    void signInNeverRedirectsToAnotherSite() throws Exception {
+        // "/<TAB>/evil.example" first: the browser strips the TAB, which leaves "//evil.example", another site.
+        for (String next : new String[] {"%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%2Fevil.example",
+                "%2F%5Cevil.example", "https%3A%2F%2Fevil.example%2F", "javascript%3Aalert(1)"}) {
+            browser.get(base + "/login?next=" + next);
+            signIn("alice-secret");
+            assertThat(browser.getCurrentUrl()).as("after sign-in with next=" + next).startsWith(base + "/");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.record-link")));
+            assertThat(browser.getCurrentUrl()).as(next).isEqualTo(base + "/");
+        }
+
+        // A path on this site is still followed, with its query and fragment.
+        browser.get(base + "/login?next=%2Frecord%2F1%2F456%3Fx%3D1%23top");
+        signIn("alice-secret");
+        wait.until(ExpectedConditions.textToBe(By.id("record-title"), "Jane Doe"));
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/record/1/456?x=1#top");
+    }
+
+    private void signIn(String token) {
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.id("signin")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("/login"));
+    }
+
+    /** Finds and clicks in one step, again if the element was redrawn in between. */
+    private void click(By by) {
+        wait.until(d -> {
+            WebElement e = d.findElement(by);
+            if (!e.isDisplayed() || !e.isEnabled()) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     /** The status of the record's one email, read through the API as the UI would. */

@@ -1,12 +1,19 @@
 package io.crmemail.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import io.crmemail.core.json.EmailJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.CookieManager;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +52,23 @@ class DemoHttpTest {
     @AfterAll
     static void stop() {
         demo.close();
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        assertThat(demo.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(demo.localUrl()).isEqualTo("http://localhost:" + demo.httpPort());
+        // Another address of this machine does not answer.
+        InetAddress other = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .findFirst().orElse(null);
+        Assumptions.assumeTrue(other != null, "no non-loopback IPv4 address to try");
+        try (Socket socket = new Socket()) {
+            assertThatThrownBy(() -> socket.connect(
+                    new InetSocketAddress(other, demo.httpPort()), 2000))
+                    .as("connecting to " + other.getHostAddress()).isInstanceOf(IOException.class);
+        }
     }
 
     // ---- sign-in ----------------------------------------------------------------------------------
@@ -177,6 +203,57 @@ class DemoHttpTest {
         assertThat(detail.get("headers").size()).isGreaterThan(5);
 
         assertError(send(HTTP, bearer(get("/demo/api/mailbox/9999"), ALICE)), 404, "not_found", null);
+    }
+
+    @Test
+    void mailboxShowsEachUserOnlyMailFromTablesTheyMayWrite() throws Exception {
+        // Alice sends from Deals (table 2, which Bob may not write) and from Leads (table 1, which he may).
+        String deals = """
+                {"tableId":2,"recordId":900,"smtpIntegrationId":7,"fromIdentity":{"name":"Sales","email":"sales@acme.com"},
+                 "to":["bill@initech.example"],"subject":"Deal terms {{field:name}}","body":"<p>Confidential</p>"}
+                """;
+        String leads = """
+                {"tableId":1,"recordId":457,"smtpIntegrationId":7,"fromIdentity":{"name":"Sales","email":"sales@acme.com"},
+                 "to":["peter@initech.example"],"subject":"Lead hello","body":"<p>Hi</p>"}
+                """;
+        assertThat(send(HTTP, bearer(json("/api/email/send", deals), ALICE)).statusCode()).isEqualTo(202);
+        assertThat(send(HTTP, bearer(json("/api/email/send", leads), ALICE)).statusCode()).isEqualTo(202);
+        // And someone else uses the catcher directly: no table, so only for users who may write every table.
+        GreenMailUtil.sendTextEmail("someone@example.org", "stranger@example.org", "Not from the demo", "hi",
+                demo.catcher().getSmtp().getServerSetup());
+
+        awaitMailbox(ALICE, "Deal terms Initech renewal");
+        awaitMailbox(ALICE, "Lead hello");
+        awaitMailbox(ALICE, "Not from the demo");
+        // Numbered only now: the catcher lists its mail by mailbox, so a message's number can change as mail arrives.
+        JsonNode dealsMail = awaitMailbox(ALICE, "Deal terms Initech renewal");
+        JsonNode leadsMail = awaitMailbox(ALICE, "Lead hello");
+        JsonNode foreign = awaitMailbox(ALICE, "Not from the demo");
+        assertThat(send(HTTP, bearer(get("/demo/api/mailbox/" + dealsMail.get("n").asInt()), ALICE)).statusCode()).isEqualTo(200);
+
+        Map<String, Integer> bobSees = new LinkedHashMap<>();
+        for (JsonNode m : tree(send(HTTP, bearer(get("/demo/api/mailbox"), BOB))).get("messages")) {
+            bobSees.put(m.get("subject").asText(), m.get("n").asInt());
+        }
+        assertThat(bobSees).containsEntry("Lead hello", leadsMail.get("n").asInt())
+                .doesNotContainKeys("Deal terms Initech renewal", "Not from the demo");
+        assertThat(send(HTTP, bearer(get("/demo/api/mailbox/" + leadsMail.get("n").asInt()), BOB)).statusCode()).isEqualTo(200);
+        assertError(send(HTTP, bearer(get("/demo/api/mailbox/" + dealsMail.get("n").asInt()), BOB)), 404, "not_found", null);
+        assertError(send(HTTP, bearer(get("/demo/api/mailbox/" + foreign.get("n").asInt()), BOB)), 404, "not_found", null);
+    }
+
+    /** Polls the user's mailbox list until a message with this subject is in it. */
+    private static JsonNode awaitMailbox(String token, String subject) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode m : tree(send(HTTP, bearer(get("/demo/api/mailbox"), token))).get("messages")) {
+                if (m.get("subject").asText().equals(subject)) {
+                    return m;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + subject + "' in the dev mailbox");
     }
 
     @Test

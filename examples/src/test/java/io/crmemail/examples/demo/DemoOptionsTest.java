@@ -51,6 +51,35 @@ class DemoOptionsTest {
     }
 
     @Test
+    void listensOnLoopbackUnlessAHostIsGiven() throws Exception {
+        DemoOptions d = DemoOptions.parse(new String[0], Map.of());
+        assertThat(d.host()).isEqualTo("127.0.0.1");
+        assertThat(d.localUrl(8080)).isEqualTo("http://localhost:8080");
+
+        DemoOptions exposed = DemoOptions.parse(new String[] {"--host", "0.0.0.0"}, Map.of());
+        assertThat(exposed.host()).isEqualTo("0.0.0.0");
+        assertThat(exposed.localUrl(8080)).isEqualTo("http://0.0.0.0:8080");
+        assertThat(exposed.effectivePublicUrl(8080)).isEqualTo("http://0.0.0.0:8080");
+
+        assertThat(DemoOptions.parse(new String[0], Map.of("CRM_EMAIL_HOST", "192.168.1.20")).host()).isEqualTo("192.168.1.20");
+        assertThat(DemoOptions.parse(new String[] {"--host=127.0.0.1"}, Map.of("CRM_EMAIL_HOST", "0.0.0.0")).host())
+                .isEqualTo("127.0.0.1");
+        assertThat(DemoOptions.parse(new String[] {"--host", "[::1]"}, Map.of()).localUrl(80)).isEqualTo("http://localhost:80");
+        assertThat(DemoOptions.parse(new String[] {"--host", "2001:db8::7"}, Map.of()).localUrl(80)).isEqualTo("http://[2001:db8::7]:80");
+        assertThat(DemoOptions.parse(new String[] {"--host", "localhost"}, Map.of()).localUrl(80)).isEqualTo("http://localhost:80");
+        assertThat(DemoOptions.parse(new String[] {"--host", "crm.lan"}, Map.of()).localUrl(80)).isEqualTo("http://crm.lan:80");
+
+        for (String bad : new String[] {"http://0.0.0.0", "256.1.1.1", "1.2.3", "a b", "-x.example", "::g", "0.0.0.0:8080", " "}) {
+            assertUsage(new String[] {"--host", bad}, "--host must be an IP address or host name");
+        }
+    }
+
+    @Test
+    void helpNamesTheHostOption() {
+        assertThat(DemoOptions.USAGE).contains("--host ADDR").contains("CRM_EMAIL_HOST").contains("127.0.0.1");
+    }
+
+    @Test
     void mainExitsWithTwoOnBadFlagsAndPrintsHelp() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
