@@ -67,7 +67,7 @@ final class MailboxServlet extends HttpServlet {
         }
         try {
             DemoWorld.User user = auth.require(req);
-            List<MimeMessage> messages = catcher == null ? List.of() : Arrays.asList(catcher.getReceivedMessages());
+            List<MimeMessage> messages = catcher == null ? List.of() : arrivalOrder(catcher.getReceivedMessages());
             String path = req.getPathInfo();
             if (path == null || path.equals("/")) {
                 List<Map<String, Object>> list = new ArrayList<>();
@@ -94,6 +94,33 @@ final class MailboxServlet extends HttpServlet {
     }
 
     /** May this user see this caught message? See the class comment. */
+    /**
+     * The catcher lists mail grouped by recipient mailbox, so a new message could land in the middle and
+     * shift every later number; in arrival order a message keeps its number as more mail comes in.
+     */
+    private static List<MimeMessage> arrivalOrder(MimeMessage[] received) {
+        List<MimeMessage> sorted = new java.util.ArrayList<>(Arrays.asList(received));
+        sorted.sort(java.util.Comparator.comparing(MailboxServlet::arrival).thenComparing(MailboxServlet::messageIdOf));
+        return sorted;
+    }
+
+    private static java.time.Instant arrival(MimeMessage message) {
+        try {
+            Date date = message.getReceivedDate() != null ? message.getReceivedDate() : message.getSentDate();
+            return date == null ? java.time.Instant.EPOCH : date.toInstant();
+        } catch (MessagingException e) {
+            return java.time.Instant.EPOCH;
+        }
+    }
+
+    private static String messageIdOf(MimeMessage message) {
+        try {
+            return String.valueOf(message.getMessageID());
+        } catch (MessagingException e) {
+            return "";
+        }
+    }
+
     private boolean visible(DemoWorld.User user, MimeMessage message) throws MessagingException {
         Caller caller = auth.principal(user).caller();
         String messageId = message.getMessageID();

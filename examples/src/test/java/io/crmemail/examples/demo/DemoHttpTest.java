@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -240,6 +241,25 @@ class DemoHttpTest {
         assertThat(send(HTTP, bearer(get("/demo/api/mailbox/" + leadsMail.get("n").asInt()), BOB)).statusCode()).isEqualTo(200);
         assertError(send(HTTP, bearer(get("/demo/api/mailbox/" + dealsMail.get("n").asInt()), BOB)), 404, "not_found", null);
         assertError(send(HTTP, bearer(get("/demo/api/mailbox/" + foreign.get("n").asInt()), BOB)), 404, "not_found", null);
+    }
+
+    @Test
+    void aMessageKeepsItsMailboxNumberAsMoreMailArrives() throws Exception {
+        GreenMailUtil.sendTextEmail("numbering-one@example.org", "x@example.org", "Numbering to one", "1",
+                demo.catcher().getSmtp().getServerSetup());
+        awaitMailbox(ALICE, "Numbering to one");
+        GreenMailUtil.sendTextEmail("numbering-two@example.org", "x@example.org", "Numbering to two", "2",
+                demo.catcher().getSmtp().getServerSetup());
+        int two = awaitMailbox(ALICE, "Numbering to two").get("n").asInt();
+        // More mail for the first mailbox: listed by mailbox, it would come before "to two" and push it down.
+        for (int i = 0; i < 3; i++) {
+            GreenMailUtil.sendTextEmail("numbering-one@example.org", "x@example.org", "Numbering to one again " + i,
+                    "n", demo.catcher().getSmtp().getServerSetup());
+            awaitMailbox(ALICE, "Numbering to one again " + i);
+            assertThat(awaitMailbox(ALICE, "Numbering to two").get("n").asInt()).isEqualTo(two);
+        }
+        JsonNode detail = tree(send(HTTP, bearer(get("/demo/api/mailbox/" + two), ALICE)));
+        assertThat(detail.get("subject").asText()).isEqualTo("Numbering to two");
     }
 
     /** Polls the user's mailbox list until a message with this subject is in it. */
