@@ -1,0 +1,153 @@
+package io.crmemail.benchmarks;
+
+import io.crmemail.core.EmailService;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.EmailStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivery throughput, end to end: messages sent through {@link EmailService#send} and delivered by the
+ * engine to a local SMTP sink, against two baselines measured in the same run on the same sink.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.crmemail.benchmarks.DeliveryThroughput \
+ *     [--messages 20000] [--store h2,postgres] [--runs 3] [--sink auto|builtin|postfix]
+ *     [--workers 2] [--connections 2] [--baseline-messages 5000] [--lean]
+ * </pre>
+ *
+ * Per run and store, on a fresh database: a warm-up of 1,000 messages (not counted), then
+ * <b>end-to-end</b> — one producer thread enqueues N messages while the engine delivers; the clock runs
+ * from the first {@code send} to the N-th message accepted by the server — and <b>drain</b> — N messages
+ * enqueued first with no workers running, then an engine started; the clock runs from the start until the
+ * N-th acceptance. Only messages the SMTP server answered 250 to are counted; after each run the store is
+ * checked: every message must be {@code sent}. Medians over the runs are printed at the end.
+ */
+public final class DeliveryThroughput {
+
+    private static final int WARMUP = 1000;
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int messages = args.getInt("messages", 20_000);
+        int runs = args.getInt("runs", 3);
+        int workers = args.getInt("workers", 2);
+        int connections = args.getInt("connections", 2);
+        int baselineMessages = args.getInt("baseline-messages", 5_000);
+        List<String> stores = List.of(args.get("store", "h2,postgres").split(","));
+        Map<String, List<Double>> results = new LinkedHashMap<>();
+
+        System.out.println("# DeliveryThroughput " + String.join(" ", argv));
+        System.out.println("# " + Machine.describe());
+        try (Sinks.Sink sink = Sinks.start(args.get("sink", "auto"));
+             BenchStores storeFactory = new BenchStores()) {
+            System.out.println("# sink: " + sink.describe() + " on port " + sink.port());
+            for (int run = 1; run <= runs; run++) {
+                Baselines baselines = new Baselines(sink.port());
+                record(results, "baseline Transport.send, new connection per message",
+                        baselines.perMessageConnection(200, baselineMessages), run);
+                record(results, "baseline one reused SMTPTransport, sendMessage loop",
+                        baselines.reusedConnection(500, baselineMessages), run);
+                for (String kind : stores) {
+                    EmailStore store = storeFactory.open(kind, 10);
+                    Path files = Files.createTempDirectory("crm-email-bench-files");
+                    try {
+                        BenchCrm crm = new BenchCrm(store, files, sink.port(), connections);
+                        double[] e2e = endToEnd(crm, messages, workers);
+                        record(results, "engine end-to-end, " + kind, e2e[0], run);
+                        record(results, "  enqueue rate during end-to-end, " + kind, e2e[1], run);
+                        record(results, "engine drain of a full queue, " + kind, drain(crm, messages, workers), run);
+                        verifyAllSent(crm.store, WARMUP + 2 * messages);
+                    } finally {
+                        BenchStores.deleteTree(files);
+                    }
+                }
+                if (args.has("lean")) {
+                    LeanSmtp lean = new LeanSmtp(sink.port());
+                    record(results, "prototype pipelined, pre-encoded, 1 connection",
+                            lean.run(1, baselineMessages, false), run);
+                    record(results, "prototype pipelined, composed per message, 1 connection",
+                            lean.run(1, baselineMessages, true), run);
+                    record(results, "prototype pipelined, composed per message, " + connections + " connections",
+                            lean.run(connections, baselineMessages, true), run);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("# medians of " + runs + " runs, messages/s (runs in brackets)");
+        results.forEach((name, values) -> System.out.printf("%-62s %8s   [%s]%n", name,
+                Stats.fmt(Stats.median(values)), Stats.list(values)));
+        System.exit(0);
+    }
+
+    private static void record(Map<String, List<Double>> results, String name, double value, int run) {
+        results.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        System.out.printf("run %d: %-62s %8s msg/s%n", run, name, Stats.fmt(value));
+    }
+
+    /** {messages/s end to end, messages/s enqueued}. */
+    static double[] endToEnd(BenchCrm crm, int n, int workers) throws Exception {
+        CountingTransports counting = new CountingTransports();
+        try (EmailService service = crm.service(counting).workers(workers).build().start()) {
+            enqueue(service, crm, 0, WARMUP);
+            require(counting.awaitSent(WARMUP, 120_000), "warm-up not delivered: " + counting.sent);
+            long start = System.nanoTime();
+            enqueue(service, crm, WARMUP, n);
+            double enqueueRate = Baselines.rate(n, start);
+            require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
+            double rate = Baselines.rate(n, start);
+            require(counting.failed.get() == 0, counting.failed + " sends failed");
+            return new double[] {rate, enqueueRate};
+        }
+    }
+
+    /** Messages/s of an engine that finds N messages waiting. */
+    static double drain(BenchCrm crm, int n, int workers) throws Exception {
+        try (EmailService producer = crm.service(new CountingTransports()).workers(0).build()) {
+            enqueue(producer, crm, 0, n);
+        }
+        CountingTransports counting = new CountingTransports();
+        long start = System.nanoTime();
+        try (EmailService service = crm.service(counting).workers(workers).build().start()) {
+            require(counting.awaitSent(n, 600_000), "not all delivered: " + counting.sent);
+            double rate = Baselines.rate(n, start);
+            require(counting.failed.get() == 0, counting.failed + " sends failed");
+            return rate;
+        }
+    }
+
+    private static void enqueue(EmailService service, BenchCrm crm, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            service.send(BenchCrm.CALLER, crm.request(i));
+        }
+    }
+
+    /** Every email comment of the bench table is {@code sent}, and there are as many as expected. */
+    static void verifyAllSent(EmailStore store, int expected) {
+        AtomicInteger sent = new AtomicInteger();
+        int total = 0;
+        for (int r = 1; r <= BenchCrm.RECORDS; r++) {
+            for (EmailMessage m : store.listForRecord(BenchCrm.ACCOUNT, new RecordRef(BenchCrm.TABLE, r))) {
+                total++;
+                if (m.status() == EmailStatus.SENT) {
+                    sent.incrementAndGet();
+                }
+            }
+        }
+        require(total == expected && sent.get() == expected,
+                "store check: expected " + expected + " sent, found " + sent + " sent of " + total);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+}
