@@ -63,7 +63,10 @@ public final class DeliveryThroughput {
                         double[] e2e = endToEnd(crm, messages, workers);
                         record(results, "engine end-to-end, " + kind, e2e[0], run);
                         record(results, "  enqueue rate during end-to-end, " + kind, e2e[1], run);
-                        record(results, "engine drain of a full queue, " + kind, drain(crm, messages, workers), run);
+                        record(results, "  process CPU µs per message, end-to-end, " + kind, e2e[2], run);
+                        double[] drained = drain(crm, messages, workers);
+                        record(results, "engine drain of a full queue, " + kind, drained[0], run);
+                        record(results, "  process CPU µs per message, drain, " + kind, drained[1], run);
                         verifyAllSent(crm.store, WARMUP + 2 * messages);
                     } finally {
                         BenchStores.deleteTree(files);
@@ -79,9 +82,10 @@ public final class DeliveryThroughput {
                             lean.run(connections, baselineMessages, true), run);
                 }
             }
+            System.out.println("# " + sink.stats());
         }
         System.out.println();
-        System.out.println("# medians of " + runs + " runs, messages/s (runs in brackets)");
+        System.out.println("# medians of " + runs + " runs, messages/s unless said otherwise (runs in brackets)");
         results.forEach((name, values) -> System.out.printf("%-62s %8s   [%s]%n", name,
                 Stats.fmt(Stats.median(values)), Stats.list(values)));
         System.exit(0);
@@ -89,38 +93,51 @@ public final class DeliveryThroughput {
 
     private static void record(Map<String, List<Double>> results, String name, double value, int run) {
         results.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        System.out.printf("run %d: %-62s %8s msg/s%n", run, name, Stats.fmt(value));
+        System.out.printf("run %d: %-62s %8s%n", run, name, Stats.fmt(value));
     }
 
-    /** {messages/s end to end, messages/s enqueued}. */
+    /** {messages/s end to end, messages/s enqueued, process CPU microseconds per message}. */
     static double[] endToEnd(BenchCrm crm, int n, int workers) throws Exception {
         CountingTransports counting = new CountingTransports();
         try (EmailService service = crm.service(counting).workers(workers).build().start()) {
             enqueue(service, crm, 0, WARMUP);
             require(counting.awaitSent(WARMUP, 120_000), "warm-up not delivered: " + counting.sent);
+            long cpu = processCpuNanos();
             long start = System.nanoTime();
             enqueue(service, crm, WARMUP, n);
             double enqueueRate = Baselines.rate(n, start);
             require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
+            double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return new double[] {rate, enqueueRate};
+            return new double[] {rate, enqueueRate, cpuPerMessage};
         }
     }
 
-    /** Messages/s of an engine that finds N messages waiting. */
-    static double drain(BenchCrm crm, int n, int workers) throws Exception {
+    /** {messages/s, process CPU microseconds per message} of an engine that finds N messages waiting. */
+    static double[] drain(BenchCrm crm, int n, int workers) throws Exception {
         try (EmailService producer = crm.service(new CountingTransports()).workers(0).build()) {
             enqueue(producer, crm, 0, n);
         }
         CountingTransports counting = new CountingTransports();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         try (EmailService service = crm.service(counting).workers(workers).build().start()) {
             require(counting.awaitSent(n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
+            double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return rate;
+            return new double[] {rate, cpuPerMessage};
         }
+    }
+
+    /**
+     * CPU time of this whole process (the built-in sink included): less disturbed than wall time by other
+     * work on the machine, so it is the figure to compare engine changes by.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void enqueue(EmailService service, BenchCrm crm, int from, int count) {

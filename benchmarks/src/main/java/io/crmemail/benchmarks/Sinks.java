@@ -21,6 +21,11 @@ final class Sinks {
 
         String describe();
 
+        /** What the sink saw, when it can tell (ours counts messages and bytes). */
+        default String stats() {
+            return "";
+        }
+
         @Override
         void close() throws IOException;
     }
@@ -52,6 +57,12 @@ final class Sinks {
 
             public String describe() {
                 return "built-in SmtpSink (PIPELINING, discards data)";
+            }
+
+            public String stats() {
+                long n = sink.messages();
+                return String.format("sink accepted %,d messages over %,d connections, %,d bytes of DATA on"
+                        + " average", n, sink.connections(), n == 0 ? 0 : sink.bytes() / n);
             }
 
             public void close() throws IOException {
