@@ -30,16 +30,22 @@ final class Outbox {
     }
 
     boolean complete(Connection c, long messageId, String owner, DeliveryUpdate update) throws SQLException {
-        String leaseOwner;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT lease_owner FROM crm_email_outbox WHERE message_id = ? FOR UPDATE")) {
-            ps.setLong(1, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
+        String leaseOwner = null;
+        if (update.isRetry()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT lease_owner FROM crm_email_outbox WHERE message_id = ? FOR UPDATE")) {
+                ps.setLong(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    leaseOwner = rs.getString("lease_owner");
                 }
-                leaseOwner = rs.getString("lease_owner");
             }
+        } else if (!delete(c, messageId)) {
+            // A final outcome applies whoever holds the lease, so deleting the entry first both locks it and
+            // tells whether it still existed: one statement instead of a locking read and a delete.
+            return false;
         }
         Optional<Messages.Locked> locked = messages.lock(c, messageId);
         if (locked.isEmpty()) {
@@ -71,7 +77,6 @@ final class Outbox {
             if (!update.recipients().isEmpty()) {
                 metadata.recipients(update.recipients());
             }
-            delete(c, messageId);
         }
         messages.update(c, messageId, metadata.build());
         if (update.event() != null) {

@@ -16,8 +16,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -91,13 +94,16 @@ public final class DeliveryEngine implements AutoCloseable {
         // One lease owner per thread, not per node: two workers of a node must never both hold one message.
         String owner = options.nodeId() + "#" + Thread.currentThread().getId();
         List<DeliveryJob> jobs = store.claimDue(clock.instant(), owner, options.lease(), options.batchSize());
+        // A batch mostly shares one integration: load each once per batch, not once per message (a store
+        // round trip and a credential decryption each). A change made meanwhile applies from the next batch.
+        Map<Long, Optional<SmtpIntegration>> integrations = new HashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             if (closing) {
                 // Shutting down: hand back what we have not started, so another node need not wait for the lease.
                 jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), owner));
                 break;
             }
-            deliver(jobs.get(i), owner);
+            deliver(jobs.get(i), owner, integrations);
         }
         return jobs.size();
     }
@@ -130,11 +136,11 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void deliver(DeliveryJob job, String owner) {
+    private void deliver(DeliveryJob job, String owner, Map<Long, Optional<SmtpIntegration>> integrations) {
         Instant started = clock.instant();
         DeliveryUpdate update;
         try {
-            update = attempt(job, owner, started);
+            update = attempt(job, owner, started, integrations);
         } catch (RuntimeException e) {
             log.warn("delivering message {} failed unexpectedly", job.messageId(), e);
             update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant());
@@ -145,8 +151,10 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** One transmission attempt; null when the message must not be sent any more (cancelled). */
-    private DeliveryUpdate attempt(DeliveryJob job, String owner, Instant now) {
-        SmtpIntegration integration = store.findIntegration(job.message().metadata().smtpIntegrationId())
+    private DeliveryUpdate attempt(DeliveryJob job, String owner, Instant now,
+                                   Map<Long, Optional<SmtpIntegration>> integrations) {
+        SmtpIntegration integration = integrations
+                .computeIfAbsent(job.message().metadata().smtpIntegrationId(), store::findIntegration)
                 .filter(i -> i.accountId() == job.message().accountId())
                 .orElse(null);
         if (integration == null) {

@@ -1,0 +1,179 @@
+package io.crmemail.benchmarks;
+
+import io.crmemail.core.EmailService;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.EmailStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivery throughput, end to end: messages sent through {@link EmailService#send} and delivered by the
+ * engine to a local SMTP sink, against two baselines measured in the same run on the same sink.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.crmemail.benchmarks.DeliveryThroughput \
+ *     [--messages 20000] [--store h2,postgres] [--runs 3] [--sink auto|builtin|postfix]
+ *     [--workers 2] [--connections 2] [--baseline-messages 5000] [--lean]
+ * </pre>
+ *
+ * A first round (run 0, up to 5,000 messages) warms every path up and is not counted. Then per run and
+ * store, on a fresh database: a warm-up of 1,000 messages (not counted), then
+ * <b>end-to-end</b> — one producer thread enqueues N messages while the engine delivers; the clock runs
+ * from the first {@code send} to the N-th message accepted by the server — and <b>drain</b> — N messages
+ * enqueued first with no workers running, then an engine started; the clock runs from the start until the
+ * N-th acceptance. Only messages the SMTP server answered 250 to are counted; after each run the store is
+ * checked: every message must be {@code sent}. Medians over the runs are printed at the end.
+ */
+public final class DeliveryThroughput {
+
+    private static final int WARMUP = 1000;
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int messages = args.getInt("messages", 20_000);
+        int runs = args.getInt("runs", 3);
+        int workers = args.getInt("workers", 2);
+        int connections = args.getInt("connections", 2);
+        int baselineMessages = args.getInt("baseline-messages", 5_000);
+        List<String> stores = List.of(args.get("store", "h2,postgres").split(","));
+        Map<String, List<Double>> results = new LinkedHashMap<>();
+
+        System.out.println("# DeliveryThroughput " + String.join(" ", argv));
+        System.out.println("# " + Machine.describe());
+        try (Sinks.Sink sink = Sinks.start(args.get("sink", "auto"));
+             BenchStores storeFactory = new BenchStores()) {
+            System.out.println("# sink: " + sink.describe() + " on port " + sink.port());
+            // Run 0 warms the JIT up on every path (baselines, each store, prototype) and is not counted:
+            // without it the first run was up to 2.5x slower in CPU per message than the next ones.
+            for (int run = 0; run <= runs; run++) {
+                Map<String, List<Double>> into = run == 0 ? new LinkedHashMap<>() : results;
+                int n = run == 0 ? Math.min(messages, 5_000) : messages;
+                int nBaseline = run == 0 ? Math.min(baselineMessages, 1_000) : baselineMessages;
+                if (run == 0) {
+                    System.out.println("run 0 is the warm-up round, not counted");
+                }
+                Baselines baselines = new Baselines(sink.port());
+                record(into, "baseline Transport.send, new connection per message",
+                        baselines.perMessageConnection(200, nBaseline), run);
+                record(into, "baseline one reused SMTPTransport, sendMessage loop",
+                        baselines.reusedConnection(500, nBaseline), run);
+                for (String kind : stores) {
+                    EmailStore store = storeFactory.open(kind, 10);
+                    Path files = Files.createTempDirectory("crm-email-bench-files");
+                    try {
+                        BenchCrm crm = new BenchCrm(store, files, sink.port(), connections);
+                        double[] e2e = endToEnd(crm, n, workers);
+                        record(into, "engine end-to-end, " + kind, e2e[0], run);
+                        record(into, "  enqueue rate during end-to-end, " + kind, e2e[1], run);
+                        record(into, "  process CPU µs per message, end-to-end, " + kind, e2e[2], run);
+                        double[] drained = drain(crm, n, workers);
+                        record(into, "engine drain of a full queue, " + kind, drained[0], run);
+                        record(into, "  process CPU µs per message, drain, " + kind, drained[1], run);
+                        verifyAllSent(crm.store, WARMUP + 2 * n);
+                    } finally {
+                        BenchStores.deleteTree(files);
+                    }
+                }
+                if (args.has("lean")) {
+                    LeanSmtp lean = new LeanSmtp(sink.port());
+                    record(into, "prototype pipelined, pre-encoded, 1 connection",
+                            lean.run(1, nBaseline, false), run);
+                    record(into, "prototype pipelined, composed per message, 1 connection",
+                            lean.run(1, nBaseline, true), run);
+                    record(into, "prototype pipelined, composed per message, " + connections + " connections",
+                            lean.run(connections, nBaseline, true), run);
+                }
+            }
+            System.out.println("# " + sink.stats());
+        }
+        System.out.println();
+        System.out.println("# medians of " + runs + " runs, messages/s unless said otherwise (runs in brackets)");
+        results.forEach((name, values) -> System.out.printf("%-62s %8s   [%s]%n", name,
+                Stats.fmt(Stats.median(values)), Stats.list(values)));
+        System.exit(0);
+    }
+
+    private static void record(Map<String, List<Double>> results, String name, double value, int run) {
+        results.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        System.out.printf("run %d: %-62s %8s%n", run, name, Stats.fmt(value));
+    }
+
+    /** {messages/s end to end, messages/s enqueued, process CPU microseconds per message}. */
+    static double[] endToEnd(BenchCrm crm, int n, int workers) throws Exception {
+        CountingTransports counting = new CountingTransports();
+        try (EmailService service = crm.service(counting).workers(workers).build().start()) {
+            enqueue(service, crm, 0, WARMUP);
+            require(counting.awaitSent(WARMUP, 120_000), "warm-up not delivered: " + counting.sent);
+            long cpu = processCpuNanos();
+            long start = System.nanoTime();
+            enqueue(service, crm, WARMUP, n);
+            double enqueueRate = Baselines.rate(n, start);
+            require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
+            double rate = Baselines.rate(n, start);
+            double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            require(counting.failed.get() == 0, counting.failed + " sends failed");
+            return new double[] {rate, enqueueRate, cpuPerMessage};
+        }
+    }
+
+    /** {messages/s, process CPU microseconds per message} of an engine that finds N messages waiting. */
+    static double[] drain(BenchCrm crm, int n, int workers) throws Exception {
+        try (EmailService producer = crm.service(new CountingTransports()).workers(0).build()) {
+            enqueue(producer, crm, 0, n);
+        }
+        CountingTransports counting = new CountingTransports();
+        long cpu = processCpuNanos();
+        long start = System.nanoTime();
+        try (EmailService service = crm.service(counting).workers(workers).build().start()) {
+            require(counting.awaitSent(n, 600_000), "not all delivered: " + counting.sent);
+            double rate = Baselines.rate(n, start);
+            double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            require(counting.failed.get() == 0, counting.failed + " sends failed");
+            return new double[] {rate, cpuPerMessage};
+        }
+    }
+
+    /**
+     * CPU time of this whole process (the built-in sink included): less disturbed than wall time by other
+     * work on the machine, so it is the figure to compare engine changes by.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void enqueue(EmailService service, BenchCrm crm, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            service.send(BenchCrm.CALLER, crm.request(i));
+        }
+    }
+
+    /** Every email comment of the bench table is {@code sent}, and there are as many as expected. */
+    static void verifyAllSent(EmailStore store, int expected) {
+        AtomicInteger sent = new AtomicInteger();
+        int total = 0;
+        for (int r = 1; r <= BenchCrm.RECORDS; r++) {
+            for (EmailMessage m : store.listForRecord(BenchCrm.ACCOUNT, new RecordRef(BenchCrm.TABLE, r))) {
+                total++;
+                if (m.status() == EmailStatus.SENT) {
+                    sent.incrementAndGet();
+                }
+            }
+        }
+        require(total == expected && sent.get() == expected,
+                "store check: expected " + expected + " sent, found " + sent + " sent of " + total);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+}
