@@ -49,6 +49,9 @@ final class UploadServlet extends HttpServlet {
         try {
             Json.write(resp, 200, upload(req));
         } catch (Json.Failure f) {
+            // The body may be unread (refused before parsing): the container then drops the connection, so say
+            // so, or a client reusing it finds it closed under its next request.
+            resp.setHeader("Connection", "close");
             f.answer(resp);
         }
     }
