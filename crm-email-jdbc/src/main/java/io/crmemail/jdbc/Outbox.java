@@ -51,10 +51,7 @@ final class Outbox {
         if (locked.isEmpty()) {
             return false;
         }
-        EmailMetadata.Builder metadata = locked.get().metadata().toBuilder()
-                .status(update.status())
-                .smtpResponse(update.smtpResponse())
-                .error(update.error());
+        EmailMetadata after = update.applyTo(locked.get().metadata());
         if (update.isRetry()) {
             if (owner == null || !owner.equals(leaseOwner)) {
                 return false;
@@ -65,20 +62,9 @@ final class Outbox {
                 ps.setLong(2, messageId);
                 ps.executeUpdate();
             }
-            metadata.nextAttemptAt(Sql.micros(update.nextAttemptAt()));
-        } else {
-            switch (update.status()) {
-                case SENT -> metadata.sentAt(update.at());
-                case BOUNCED -> metadata.bouncedAt(update.at());
-                case DROPPED -> metadata.droppedAt(update.at());
-                default -> throw new IllegalArgumentException("not a delivery outcome: " + update.status());
-            }
-            metadata.nextAttemptAt(null);
-            if (!update.recipients().isEmpty()) {
-                metadata.recipients(update.recipients());
-            }
+            after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
         }
-        messages.update(c, messageId, metadata.build());
+        messages.update(c, messageId, after);
         if (update.event() != null) {
             events.insert(c, update.event());
         }

@@ -1,5 +1,6 @@
 package io.crmemail.core.store;
 
+import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecipientResult;
 import io.crmemail.core.tracking.EmailEvent;
@@ -35,5 +36,27 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
 
     public boolean isRetry() {
         return status == EmailStatus.QUEUED;
+    }
+
+    /**
+     * The message's metadata after this outcome, the same for every store: status, server reply and error;
+     * for a retry the next attempt; for a final outcome its time stamp, no next attempt and, when given, the
+     * per-recipient results.
+     */
+    public EmailMetadata applyTo(EmailMetadata metadata) {
+        EmailMetadata.Builder after = metadata.toBuilder().status(status).smtpResponse(smtpResponse).error(error);
+        if (isRetry()) {
+            return after.nextAttemptAt(nextAttemptAt).build();
+        }
+        switch (status) {
+            case SENT -> after.sentAt(at);
+            case BOUNCED -> after.bouncedAt(at);
+            default -> after.droppedAt(at);
+        }
+        after.nextAttemptAt(null);
+        if (!recipients.isEmpty()) {
+            after.recipients(recipients);
+        }
+        return after.build();
     }
 }

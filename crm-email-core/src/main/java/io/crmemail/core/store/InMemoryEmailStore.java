@@ -211,29 +211,14 @@ public final class InMemoryEmailStore implements EmailStore {
                 return false;
             }
             EmailMessage message = messages.get(messageId);
-            EmailMetadata.Builder metadata = message.metadata().toBuilder()
-                    .status(update.status())
-                    .smtpResponse(update.smtpResponse())
-                    .error(update.error());
             if (update.isRetry()) {
                 if (!outbox.reschedule(messageId, owner, update.nextAttemptAt())) {
                     return false;
                 }
-                metadata.nextAttemptAt(update.nextAttemptAt());
             } else {
-                switch (update.status()) {
-                    case SENT -> metadata.sentAt(update.at());
-                    case BOUNCED -> metadata.bouncedAt(update.at());
-                    case DROPPED -> metadata.droppedAt(update.at());
-                    default -> throw new IllegalArgumentException("not a delivery outcome: " + update.status());
-                }
-                metadata.nextAttemptAt(null);
-                if (!update.recipients().isEmpty()) {
-                    metadata.recipients(update.recipients());
-                }
                 outbox.remove(messageId);
             }
-            messages.replace(message.withMetadata(metadata.build()));
+            messages.replace(message.withMetadata(update.applyTo(message.metadata())));
             if (update.event() != null) {
                 messages.addEvent(update.event());
             }
