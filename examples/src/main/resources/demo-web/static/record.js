@@ -60,7 +60,7 @@ function outCard(c, replies) {
   return h('div', { class: 'mail out email-out', dataset: { id: c.id } },
     h('div', { class: 'mail-head' },
       h('div', {},
-        h('div', { class: 'mail-subject' }, m.subject || '(no subject)'),
+        h('div', { class: 'mail-subject' }, m.renderedSubject || m.subject || '(no subject)'),
         h('div', { class: 'mail-meta' }, 'From ' + mailboxText(m.fromIdentity) + ' → ' +
           [...(m.to || []), ...(m.cc || [])].join(', '))),
       statusBadge(m.status)),

@@ -79,6 +79,9 @@ class SendThroughGreenMailTest {
         assertThat(sent.metadata().sentAt()).isEqualTo(world.clock.instant());
         assertThat(sent.metadata().smtpResponse()).startsWith("250");
         assertThat(sent.metadata().attempts()).isEqualTo(1);
+        // The template stays as written; what went out is kept beside it for the timeline.
+        assertThat(sent.metadata().subject()).isEqualTo("Grüße {{field:title}}");
+        assertThat(sent.metadata().renderedSubject()).isEqualTo("Grüße <Jane & Co>");
 
         MimeMessage[] received = greenMail.getReceivedMessages();
         assertThat(received).hasSize(3); // to, cc and bcc each get a copy

@@ -201,7 +201,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return null;
         }
         TransportResult result = transports.transport(integration).send(mime, envelope);
-        return outcomes.map(job, result, clock.instant(), skipped);
+        return outcomes.map(job, result, clock.instant(), skipped).withRenderedSubject(rendered.email().subject());
     }
 
     /** Recipients on the account's suppression list (hard bounces, manual), as results that say so. */

@@ -39,6 +39,7 @@ import java.util.List;
  * @param references        the References header
  * @param receivedAt        inbound: when it arrived
  * @param autoReply         inbound: an auto-reply (out of office, auto-submitted), stored but flagged
+ * @param renderedSubject   outbound: the subject as it went out, merged against the record at transmission
  */
 public record EmailMetadata(
         EmailStatus status,
@@ -70,7 +71,8 @@ public record EmailMetadata(
         String inReplyTo,
         String references,
         Instant receivedAt,
-        boolean autoReply) {
+        boolean autoReply,
+        String renderedSubject) {
 
     public EmailMetadata {
         to = List.copyOf(to == null ? List.of() : to);
@@ -120,6 +122,7 @@ public record EmailMetadata(
         private String references;
         private Instant receivedAt;
         private boolean autoReply;
+        private String renderedSubject;
 
         private Builder(EmailMetadata m) {
             if (m == null) {
@@ -155,6 +158,7 @@ public record EmailMetadata(
             references = m.references;
             receivedAt = m.receivedAt;
             autoReply = m.autoReply;
+            renderedSubject = m.renderedSubject;
         }
 
         public Builder status(EmailStatus v) { status = v; return this; }
@@ -187,12 +191,13 @@ public record EmailMetadata(
         public Builder references(String v) { references = v; return this; }
         public Builder receivedAt(Instant v) { receivedAt = v; return this; }
         public Builder autoReply(boolean v) { autoReply = v; return this; }
+        public Builder renderedSubject(String v) { renderedSubject = v; return this; }
 
         public EmailMetadata build() {
             return new EmailMetadata(status, smtpIntegrationId, fromIdentity, to, cc, bcc, subject, body,
                     signatureId, signatureHtml, attachments, messageId, scheduledAt, attempts, nextAttemptAt,
                     sentAt, readAt, bouncedAt, droppedAt, cancelledAt, repliedAt, smtpResponse, error, recipients, text,
-                    replyText, inReplyTo, references, receivedAt, autoReply);
+                    replyText, inReplyTo, references, receivedAt, autoReply, renderedSubject);
         }
     }
 }

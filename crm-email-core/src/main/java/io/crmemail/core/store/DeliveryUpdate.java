@@ -19,9 +19,18 @@ import java.util.Objects;
  * @param error         why it failed, null when sent
  * @param recipients    per-recipient results, may be empty
  * @param event         the event to record with it
+ * @param renderedSubject the subject as it was merged for this attempt (kept as {@code renderedSubject}), may
+ *                        be null
  */
 public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse,
-                             String error, List<RecipientResult> recipients, EmailEvent event) {
+                             String error, List<RecipientResult> recipients, EmailEvent event,
+                             String renderedSubject) {
+
+    /** An outcome without a rendered subject (nothing was composed). */
+    public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
+                          List<RecipientResult> recipients, EmailEvent event) {
+        this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, null);
+    }
 
     public DeliveryUpdate {
         Objects.requireNonNull(status, "status");
@@ -32,6 +41,11 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
         } else if (status != EmailStatus.SENT && status != EmailStatus.BOUNCED && status != EmailStatus.DROPPED) {
             throw new IllegalArgumentException("not a delivery outcome: " + status);
         }
+    }
+
+    /** This outcome, noting the subject as it was merged for the attempt. */
+    public DeliveryUpdate withRenderedSubject(String subject) {
+        return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, subject);
     }
 
     public boolean isRetry() {
@@ -45,6 +59,9 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
      */
     public EmailMetadata applyTo(EmailMetadata metadata) {
         EmailMetadata.Builder after = metadata.toBuilder().status(status).smtpResponse(smtpResponse).error(error);
+        if (renderedSubject != null) {
+            after.renderedSubject(renderedSubject);
+        }
         if (isRetry()) {
             return after.nextAttemptAt(nextAttemptAt).build();
         }

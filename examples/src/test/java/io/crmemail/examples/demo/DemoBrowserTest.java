@@ -155,6 +155,9 @@ class DemoBrowserTest {
         browser.findElement(By.id("send")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("compose")));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".email-out .status[data-status='sent']")));
+        // Once sent, the timeline shows the subject as it went out, merged, not the template.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".email-out .mail-subject"),
+                "Welcome Jane Doe"));
         screenshot("05-sent");
 
         // 5. The dev mailbox caught it, merged and signed.
