@@ -71,8 +71,7 @@ final class OutboundEnqueuer {
     private EmailMessage enqueueWithFreshTokens(NewEmail email, SendValidator.ValidSend send) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return store.enqueue(new NewEmail(email.accountId(), email.record(), email.type(), email.parentId(),
-                        email.userId(), email.createdAt(), email.metadata(), email.dueAt(), tokens(send)));
+                return store.enqueue(email.withTokens(tokens(send)));
             } catch (DuplicateTokenException duplicate) {
                 // 64-bit reply tokens can collide, astronomically rarely; fresh ones settle it.
                 if (attempt >= TOKEN_COLLISION_RETRIES) {

@@ -139,7 +139,7 @@ public final class InboundProcessor {
             List<AttachmentRef> saved = new ArrayList<>();
             try {
                 saved.addAll(attachments.save(body.attachments(), table.attachmentPrefix()));
-                InboundStored result = store.storeInbound(newEmail(message, route, messageId, body, saved));
+                InboundStored result = store.storeInbound(newEmail(message, from, route, messageId, body, saved));
                 if (result.duplicate()) {
                     attachments.delete(saved);
                     duplicates.incrementAndGet();
@@ -154,13 +154,12 @@ public final class InboundProcessor {
         }
     }
 
-    private NewEmail newEmail(MimeMessage message, ReplyRouter.Route route, String messageId, MailBody body,
-                              List<AttachmentRef> saved) {
+    private NewEmail newEmail(MimeMessage message, List<Mailbox> from, ReplyRouter.Route route, String messageId,
+                              MailBody body, List<AttachmentRef> saved) {
         Instant now = clock.instant();
         String subject = MailHeaders.text(message, "Subject");
         String html = body.html() == null ? null : HtmlSanitizer.sanitize(body.html());
         String text = body.text() != null ? body.text() : body.html() != null ? HtmlToText.convert(body.html()) : "";
-        List<Mailbox> from = MailHeaders.mailboxes(message, "From");
         EmailMetadata metadata = EmailMetadata.builder()
                 .status(EmailStatus.RECEIVED)
                 .fromIdentity(from.isEmpty() ? null : from.get(0))

@@ -16,4 +16,9 @@ public record NewEmail(long accountId, RecordRef record, CommentType type, Long 
     public NewEmail {
         tokens = List.copyOf(tokens);
     }
+
+    /** This message with other tokens (fresh ones after a collision). */
+    public NewEmail withTokens(List<NewToken> newTokens) {
+        return new NewEmail(accountId, record, type, parentId, userId, createdAt, metadata, dueAt, newTokens);
+    }
 }
