@@ -61,6 +61,7 @@ public final class EmailService implements AutoCloseable {
     private final OpenTracker openTracker;
     private final DeliveryEngine engine;
     private final InboundProcessor inbound;
+    private final IdempotencyKeys idempotencyKeys;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -71,6 +72,7 @@ public final class EmailService implements AutoCloseable {
         this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
         this.openTracker = new OpenTracker(b.store, b.clock);
+        this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
         this.inbound = new InboundProcessor(b.store, b.records, b.attachments, b.replyDomain, b.inboundLimits,
                 b.spoolDirectory, b.clock);
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
@@ -115,6 +117,93 @@ public final class EmailService implements AutoCloseable {
                     "email " + messageId + " is already " + after.status().wire() + " and can no longer be cancelled");
         }
         return after;
+    }
+
+    // ---- the /api/v1 surface ------------------------------------------------------------------------
+
+    /**
+     * Validates and accepts a {@link MessageRequest}: resolves the integration from {@code from}, renders the
+     * template and variables, joins or starts a conversation, stores inline attachments, counts it against the
+     * send caps, and enqueues it like {@link #send}.
+     *
+     * @throws RateLimitedException over a send cap
+     * @throws EmailException       validation_error / not_found / insufficient_permissions naming the field
+     */
+    public EmailMessage sendMessage(Caller caller, MessageRequest request) {
+        throw new UnsupportedOperationException("TODO sendMessage");
+    }
+
+    /**
+     * Accepts each entry on its own: a refused entry is reported in its {@link BatchEntry} and does not stop the
+     * others. The whole batch counts against the send caps up front.
+     *
+     * @throws RateLimitedException when the batch does not fit under a cap (nothing accepted)
+     */
+    public List<BatchEntry> sendBatch(Caller caller, List<MessageRequest> requests) {
+        throw new UnsupportedOperationException("TODO sendBatch");
+    }
+
+    /**
+     * Waits up to {@code max} for the first delivery attempt of a message (any node), returning it as it then
+     * is: still pending when no attempt finished in time.
+     */
+    public EmailMessage awaitFirstAttempt(Caller caller, long messageId, Duration max) {
+        throw new UnsupportedOperationException("TODO awaitFirstAttempt");
+    }
+
+    /** The account's messages matching the query, newest first. */
+    public List<EmailMessage> list(Caller caller, io.crmemail.core.store.MessageQuery query) {
+        throw new UnsupportedOperationException("TODO list");
+    }
+
+    /** A conversation's messages, outbound and inbound, oldest first. @throws EmailException not_found */
+    public List<EmailMessage> thread(Caller caller, String threadId) {
+        throw new UnsupportedOperationException("TODO thread");
+    }
+
+    /** Where the account stands against its daily cap. */
+    public SendQuota quota(Caller caller) {
+        throw new UnsupportedOperationException("TODO quota");
+    }
+
+    /** Idempotency keys for the HTTP layer. */
+    public IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
+    }
+
+    /**
+     * Stores an uploaded file for later {@code storageKey} attachments, streaming it to the attachment store.
+     *
+     * @throws EmailException validation_error for a bad name or type, payload_too_large over the attachment limit
+     */
+    public StoredUpload upload(Caller caller, String filename, String contentType, InputStream content) {
+        throw new UnsupportedOperationException("TODO upload");
+    }
+
+    public List<io.crmemail.core.template.Template> templates(Caller caller) {
+        throw new UnsupportedOperationException("TODO templates");
+    }
+
+    /** @throws EmailException not_found unless the template is the account's */
+    public io.crmemail.core.template.Template template(Caller caller, long id) {
+        throw new UnsupportedOperationException("TODO template");
+    }
+
+    /** @throws EmailException validation_error, conflict when the name is taken */
+    public io.crmemail.core.template.Template createTemplate(Caller caller,
+                                                            io.crmemail.core.template.TemplateRequest request) {
+        throw new UnsupportedOperationException("TODO createTemplate");
+    }
+
+    /** @throws EmailException not_found, validation_error, conflict when the name is taken */
+    public io.crmemail.core.template.Template updateTemplate(Caller caller, long id,
+                                                            io.crmemail.core.template.TemplateRequest request) {
+        throw new UnsupportedOperationException("TODO updateTemplate");
+    }
+
+    /** @throws EmailException not_found unless the template is the account's */
+    public void deleteTemplate(Caller caller, long id) {
+        throw new UnsupportedOperationException("TODO deleteTemplate");
     }
 
     // ---- reading ----------------------------------------------------------------------------------
@@ -177,6 +266,14 @@ public final class EmailService implements AutoCloseable {
      */
     public void trackOpen(String token, String userAgent, String ipAddress) {
         openTracker.hit(token, userAgent, ipAddress);
+    }
+
+    /**
+     * Records a click on a tracked link and returns the URL it stands for, exactly as it was in the message
+     * we sent; empty for an unknown token (never a redirect to anything else).
+     */
+    public java.util.Optional<String> trackClick(String token, String userAgent, String ipAddress) {
+        throw new UnsupportedOperationException("TODO trackClick");
     }
 
     // ---- inbound ----------------------------------------------------------------------------------
@@ -283,6 +380,7 @@ public final class EmailService implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private InboundLimits inboundLimits = InboundLimits.defaults();
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private SendLimits sendLimits = SendLimits.defaults();
 
         private Builder() {
         }
@@ -317,6 +415,8 @@ public final class EmailService implements AutoCloseable {
         public Builder inboundLimits(InboundLimits v) { inboundLimits = v; return this; }
         /** Where inbound mail is spooled while it is parsed (default: java.io.tmpdir). */
         public Builder spoolDirectory(Path v) { spoolDirectory = v; return this; }
+        /** Per-account send caps (default 50 per second per node, 100,000 per UTC day). */
+        public Builder sendLimits(SendLimits v) { sendLimits = Objects.requireNonNull(v, "sendLimits"); return this; }
 
         public EmailService build() {
             Objects.requireNonNull(records, "records (RecordDirectory) is required");

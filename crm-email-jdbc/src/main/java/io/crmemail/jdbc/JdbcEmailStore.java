@@ -229,7 +229,7 @@ public final class JdbcEmailStore implements EmailStore {
     }
 
     @Override
-    public boolean holdsLease(long messageId, String owner, Instant now) {
+    public boolean startSending(long messageId, String owner, Instant now) {
         Objects.requireNonNull(now, "now");
         if (owner == null) {
             return false;

@@ -197,7 +197,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
         }
         // Last look before the wire: a cancel after the claim removes the outbox entry and must win.
-        if (!store.holdsLease(job.messageId(), owner, clock.instant())) {
+        if (!store.startSending(job.messageId(), owner, clock.instant())) {
             return null;
         }
         TransportResult result = transports.transport(integration).send(mime, envelope);

@@ -1,7 +1,11 @@
 package io.crmemail.core.message;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the CRM surface shows in a comment's {@code metadata}. For {@code email_out}: what was
@@ -33,13 +37,25 @@ import java.util.List;
  * @param smtpResponse      the server's last reply line
  * @param error             the reason of the last failure (retry, bounce or drop)
  * @param recipients        per-recipient outcome of the accepted transmission
- * @param text              inbound: the plain-text body (full, with quoted history)
+ * @param text              inbound: the plain-text body (full, with quoted history); outbound: the plain-text
+ *                          alternative as given (null: derived from {@code body}; a text-only message has no body)
  * @param replyText         inbound: the reply without the quoted history
  * @param inReplyTo         the In-Reply-To header (inbound as received; outbound when replying)
  * @param references        the References header
  * @param receivedAt        inbound: when it arrived
  * @param autoReply         inbound: an auto-reply (out of office, auto-submitted), stored but flagged
  * @param renderedSubject   outbound: the subject as it went out, merged against the record at transmission
+ * @param replyTo           outbound: Reply-To addresses asked for (the reply token address wins when set up)
+ * @param headers           outbound: custom headers, validated, in order
+ * @param tags              labels for filtering
+ * @param clientMetadata    the caller's own key/value pairs, returned as given
+ * @param threadId          the conversation this message belongs to (inbound replies join their parent's)
+ * @param contactId         a generic link to the host's contact, as given
+ * @param dealId            a generic link to the host's deal, as given
+ * @param templateId        the template the content was rendered from, if any
+ * @param deliveredAt       a delivery report (DSN "delivered") arrived
+ * @param firstOpenedAt     first open by a person (automated opens do not count)
+ * @param firstClickedAt    first click by a person (automated clicks do not count)
  */
 public record EmailMetadata(
         EmailStatus status,
@@ -72,7 +88,18 @@ public record EmailMetadata(
         String references,
         Instant receivedAt,
         boolean autoReply,
-        String renderedSubject) {
+        String renderedSubject,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> replyTo,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> headers,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tags,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> clientMetadata,
+        String threadId,
+        String contactId,
+        String dealId,
+        Long templateId,
+        Instant deliveredAt,
+        Instant firstOpenedAt,
+        Instant firstClickedAt) {
 
     public EmailMetadata {
         to = List.copyOf(to == null ? List.of() : to);
@@ -80,6 +107,12 @@ public record EmailMetadata(
         bcc = List.copyOf(bcc == null ? List.of() : bcc);
         attachments = List.copyOf(attachments == null ? List.of() : attachments);
         recipients = List.copyOf(recipients == null ? List.of() : recipients);
+        replyTo = List.copyOf(replyTo == null ? List.of() : replyTo);
+        // Header order is kept: Map.copyOf would lose it.
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        tags = List.copyOf(tags == null ? List.of() : tags);
+        clientMetadata = clientMetadata == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(clientMetadata));
     }
 
     public Builder toBuilder() {
@@ -123,6 +156,17 @@ public record EmailMetadata(
         private Instant receivedAt;
         private boolean autoReply;
         private String renderedSubject;
+        private List<String> replyTo;
+        private Map<String, String> headers;
+        private List<String> tags;
+        private Map<String, String> clientMetadata;
+        private String threadId;
+        private String contactId;
+        private String dealId;
+        private Long templateId;
+        private Instant deliveredAt;
+        private Instant firstOpenedAt;
+        private Instant firstClickedAt;
 
         private Builder(EmailMetadata m) {
             if (m == null) {
@@ -159,6 +203,17 @@ public record EmailMetadata(
             receivedAt = m.receivedAt;
             autoReply = m.autoReply;
             renderedSubject = m.renderedSubject;
+            replyTo = m.replyTo;
+            headers = m.headers;
+            tags = m.tags;
+            clientMetadata = m.clientMetadata;
+            threadId = m.threadId;
+            contactId = m.contactId;
+            dealId = m.dealId;
+            templateId = m.templateId;
+            deliveredAt = m.deliveredAt;
+            firstOpenedAt = m.firstOpenedAt;
+            firstClickedAt = m.firstClickedAt;
         }
 
         public Builder status(EmailStatus v) { status = v; return this; }
@@ -192,12 +247,24 @@ public record EmailMetadata(
         public Builder receivedAt(Instant v) { receivedAt = v; return this; }
         public Builder autoReply(boolean v) { autoReply = v; return this; }
         public Builder renderedSubject(String v) { renderedSubject = v; return this; }
+        public Builder replyTo(List<String> v) { replyTo = v; return this; }
+        public Builder headers(Map<String, String> v) { headers = v; return this; }
+        public Builder tags(List<String> v) { tags = v; return this; }
+        public Builder clientMetadata(Map<String, String> v) { clientMetadata = v; return this; }
+        public Builder threadId(String v) { threadId = v; return this; }
+        public Builder contactId(String v) { contactId = v; return this; }
+        public Builder dealId(String v) { dealId = v; return this; }
+        public Builder templateId(Long v) { templateId = v; return this; }
+        public Builder deliveredAt(Instant v) { deliveredAt = v; return this; }
+        public Builder firstOpenedAt(Instant v) { firstOpenedAt = v; return this; }
+        public Builder firstClickedAt(Instant v) { firstClickedAt = v; return this; }
 
         public EmailMetadata build() {
             return new EmailMetadata(status, smtpIntegrationId, fromIdentity, to, cc, bcc, subject, body,
                     signatureId, signatureHtml, attachments, messageId, scheduledAt, attempts, nextAttemptAt,
                     sentAt, readAt, bouncedAt, droppedAt, cancelledAt, repliedAt, smtpResponse, error, recipients, text,
-                    replyText, inReplyTo, references, receivedAt, autoReply, renderedSubject);
+                    replyText, inReplyTo, references, receivedAt, autoReply, renderedSubject, replyTo, headers, tags,
+                    clientMetadata, threadId, contactId, dealId, templateId, deliveredAt, firstOpenedAt, firstClickedAt);
         }
     }
 }

@@ -48,6 +48,18 @@ public interface EmailStore {
      */
     InboundStored storeInbound(NewEmail email);
 
+    /**
+     * An account's messages matching the query, newest (highest id) first, at most {@code query.limit()}.
+     */
+    default List<EmailMessage> list(long accountId, MessageQuery query) {
+        throw new UnsupportedOperationException("TODO list");
+    }
+
+    /** The messages of one conversation ({@code metadata.threadId}) of an account, oldest first. */
+    default List<EmailMessage> thread(long accountId, String threadId) {
+        throw new UnsupportedOperationException("TODO thread");
+    }
+
     // ---- delivery -------------------------------------------------------------------------------
 
     /**
@@ -70,14 +82,22 @@ public interface EmailStore {
     void release(long messageId, String owner);
 
     /**
-     * True while the outbox entry exists and is leased by {@code owner}: a worker asks this right before
-     * transmitting, so a message cancelled after it was claimed is not sent.
+     * Marks the outbox entry as being transmitted, if it exists and {@code owner} holds an unexpired lease on
+     * it: a worker calls this right before transmitting, so a message cancelled after it was claimed is not
+     * sent, and a message being transmitted can no longer be cancelled (see {@link #cancel}). The mark is
+     * cleared by a retry ({@link #complete}) and by {@link #release}.
+     *
+     * @return false when the worker must not transmit (entry gone or lease lost)
      */
-    boolean holdsLease(long messageId, String owner, Instant now);
+    default boolean startSending(long messageId, String owner, Instant now) {
+        throw new UnsupportedOperationException("TODO startSending");
+    }
 
     /**
      * Cancels a message that is still pending: status becomes cancelled, cancelledAt is stamped, the
-     * outbox entry is removed and a cancelled event recorded.
+     * outbox entry is removed and a cancelled event recorded. A message whose entry is marked as being
+     * transmitted ({@link #startSending}) under an unexpired lease is not cancelled: it is returned as it is
+     * (still pending), and the caller reports that it is being sent.
      *
      * @return the message after the call; its status tells whether the cancel happened
      */
@@ -125,11 +145,30 @@ public interface EmailStore {
 
     /**
      * Records an open event; if the message is {@code sent} it becomes {@code read} with
-     * {@code readAt = event.occurredAt()}, in the same transaction.
+     * {@code readAt = event.occurredAt()}, and if the event is not automated and the message has no
+     * {@code firstOpenedAt} yet, that is stamped too, in the same transaction.
      *
      * @return true when this call flipped the status
      */
     boolean recordOpen(EmailEvent event);
+
+    /**
+     * Records a click event; when it is not automated and the message has no {@code firstClickedAt} yet,
+     * stamps it with the event's time, in the same transaction.
+     *
+     * @return true when this call stamped {@code firstClickedAt}
+     */
+    default boolean recordClick(EmailEvent event) {
+        throw new UnsupportedOperationException("TODO recordClick");
+    }
+
+    /**
+     * Records a delivery report: a {@code delivered} event with the details and, when not yet set,
+     * {@code deliveredAt}. Empty when there is no such message.
+     */
+    default Optional<EmailMessage> recordDelivered(long messageId, Instant at, java.util.Map<String, String> details) {
+        throw new UnsupportedOperationException("TODO recordDelivered");
+    }
 
     /** Records an event on its own. Returns it with its id. */
     EmailEvent addEvent(EmailEvent event);
@@ -151,6 +190,70 @@ public interface EmailStore {
     List<Signature> signatures(long accountId, long userId);
 
     boolean deleteSignature(long id);
+
+    // ---- templates --------------------------------------------------------------------------------
+
+    /**
+     * Creates ({@code id == 0}) or replaces a template.
+     *
+     * @throws DuplicateNameException when another template of the account has the same name
+     */
+    default io.crmemail.core.template.Template saveTemplate(io.crmemail.core.template.Template template) {
+        throw new UnsupportedOperationException("TODO saveTemplate");
+    }
+
+    default Optional<io.crmemail.core.template.Template> findTemplate(long id) {
+        throw new UnsupportedOperationException("TODO findTemplate");
+    }
+
+    /** An account's templates, by id. */
+    default List<io.crmemail.core.template.Template> templates(long accountId) {
+        throw new UnsupportedOperationException("TODO templates");
+    }
+
+    default boolean deleteTemplate(long id) {
+        throw new UnsupportedOperationException("TODO deleteTemplate");
+    }
+
+    // ---- idempotency keys and send counters --------------------------------------------------------
+
+    /**
+     * Atomically takes an idempotency key for a request, or reports who has it. The caller acquires the key
+     * when there is no row for it, or the row expired ({@code expiresAt <= now}), or it is still in flight
+     * with a lease that ran out ({@code leaseUntil <= now}: its node died); the row then holds this request's
+     * hash, in flight, expiring at {@code expiresAt}, leased until {@code leaseUntil}. Under concurrent calls
+     * with the same key exactly one acquires it, across nodes.
+     */
+    default IdempotencyRecord beginIdempotent(long accountId, String key, String requestHash, Instant now,
+                                              Instant expiresAt, Instant leaseUntil) {
+        throw new UnsupportedOperationException("TODO beginIdempotent");
+    }
+
+    /** Saves the response of the request that holds the key; later requests with the key get it back. */
+    default void finishIdempotent(long accountId, String key, int status, String body) {
+        throw new UnsupportedOperationException("TODO finishIdempotent");
+    }
+
+    /** Gives up a key held in flight (the request failed on our side), so that a retry can take it. */
+    default void abandonIdempotent(long accountId, String key) {
+        throw new UnsupportedOperationException("TODO abandonIdempotent");
+    }
+
+    /**
+     * Atomically adds {@code count} sends to the account's counter for the window starting at
+     * {@code windowStart}, unless the total would exceed {@code limit}; windows older than a day before
+     * {@code windowStart} may be pruned on the way.
+     *
+     * @return the new total, or -1 when the sends do not fit (nothing changed)
+     */
+    default long reserveSends(long accountId, Instant windowStart, int count, long limit) {
+        throw new UnsupportedOperationException("TODO reserveSends");
+    }
+
+    /** The account's sends counted in the window starting at {@code windowStart} (0 when none). */
+    default long sendsInWindow(long accountId, Instant windowStart) {
+        throw new UnsupportedOperationException("TODO sendsInWindow");
+    }
 
     // ---- integrations -----------------------------------------------------------------------------
 

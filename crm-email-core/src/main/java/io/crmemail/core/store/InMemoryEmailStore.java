@@ -240,7 +240,7 @@ public final class InMemoryEmailStore implements EmailStore {
     }
 
     @Override
-    public boolean holdsLease(long messageId, String owner, Instant now) {
+    public boolean startSending(long messageId, String owner, Instant now) {
         Objects.requireNonNull(now, "now");
         return locked(() -> outbox.holdsLease(messageId, owner, now));
     }

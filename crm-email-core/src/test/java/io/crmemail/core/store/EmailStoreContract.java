@@ -559,7 +559,7 @@ public abstract class EmailStoreContract {
         assertThat(job.message().status()).isEqualTo(EmailStatus.QUEUED);
         assertThat(job.message()).isEqualTo(message(m.id()));
         assertThat(job.message().metadata()).isEqualTo(m.metadata().toBuilder().attempts(1).build());
-        assertThat(store().holdsLease(m.id(), "worker-1", NOW)).isTrue();
+        assertThat(store().startSending(m.id(), "worker-1", NOW)).isTrue();
     }
 
     @Test
@@ -592,8 +592,8 @@ public abstract class EmailStoreContract {
         assertThat(job.leaseOwner()).isEqualTo("w2");
         assertThat(job.leaseExpiresAt()).isEqualTo(expiry.plus(LEASE));
         assertThat(message(m.id()).metadata().attempts()).isEqualTo(2);
-        assertThat(store().holdsLease(m.id(), "w1", expiry)).isFalse();
-        assertThat(store().holdsLease(m.id(), "w2", expiry)).isTrue();
+        assertThat(store().startSending(m.id(), "w1", expiry)).isFalse();
+        assertThat(store().startSending(m.id(), "w2", expiry)).isTrue();
     }
 
     @Test
@@ -678,7 +678,7 @@ public abstract class EmailStoreContract {
         assertThat(after.metadata().subject()).isEqualTo(m.metadata().subject());
         assertThat(after.metadata().messageId()).isEqualTo(m.metadata().messageId());
 
-        assertThat(store().holdsLease(m.id(), "w1", NOW)).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW)).isFalse();
         assertThat(store().claimDue(NOW.plusSeconds(3600), "w2", LEASE, 10)).isEmpty();
         List<EmailEvent> events = store().events(m.id());
         assertThat(events).hasSize(1);
@@ -747,7 +747,7 @@ public abstract class EmailStoreContract {
 
         assertThat(store().complete(m.id(), "someone-else", sent(m.id(), NOW.plusSeconds(1)))).isTrue();
         assertThat(message(m.id()).status()).isEqualTo(EmailStatus.SENT);
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
     }
 
     @Test
@@ -813,7 +813,7 @@ public abstract class EmailStoreContract {
         assertThat(after.metadata().error()).isEqualTo("451 4.7.1 try later");
         assertThat(after.metadata().attempts()).isEqualTo(1);
         assertThat(after.metadata().sentAt()).isNull();
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
         assertThat(store().events(m.id())).extracting(EmailEvent::type).containsExactly(EventType.RETRY);
 
         // Not due before nextAttemptAt, even though the old lease would long have expired.
@@ -851,7 +851,7 @@ public abstract class EmailStoreContract {
 
         assertThat(message(m.id())).isEqualTo(job.message());
         assertThat(store().events(m.id())).isEmpty();
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plusSeconds(1))).isTrue();
+        assertThat(store().startSending(m.id(), "w1", NOW.plusSeconds(1))).isTrue();
     }
 
     @Test
@@ -870,7 +870,7 @@ public abstract class EmailStoreContract {
         store().claimDue(NOW.plus(LEASE), "w2", LEASE, 10);
 
         assertThat(store().complete(m.id(), "w1", retry(m.id(), NOW.plus(LEASE), NOW.plusSeconds(3600)))).isFalse();
-        assertThat(store().holdsLease(m.id(), "w2", NOW.plus(LEASE))).isTrue();
+        assertThat(store().startSending(m.id(), "w2", NOW.plus(LEASE))).isTrue();
         assertThat(message(m.id()).metadata().nextAttemptAt()).isEqualTo(NOW);
     }
 
@@ -883,7 +883,7 @@ public abstract class EmailStoreContract {
 
         store().release(m.id(), "w1");
 
-        assertThat(store().holdsLease(m.id(), "w1", NOW)).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW)).isFalse();
         assertThat(message(m.id()).metadata().attempts()).isZero();
         assertThat(message(m.id()).status()).isEqualTo(EmailStatus.QUEUED);
         List<DeliveryJob> again = store().claimDue(NOW, "w2", LEASE, 10);
@@ -910,7 +910,7 @@ public abstract class EmailStoreContract {
 
         store().release(m.id(), "w2");
 
-        assertThat(store().holdsLease(m.id(), "w1", NOW)).isTrue();
+        assertThat(store().startSending(m.id(), "w1", NOW)).isTrue();
         assertThat(message(m.id())).isEqualTo(job.message());
         assertThat(store().claimDue(NOW, "w2", LEASE, 10)).isEmpty();
     }
@@ -931,14 +931,14 @@ public abstract class EmailStoreContract {
     @Test
     void holdsLeaseOnlyForTheOwnerBeforeExpiry() {
         EmailMessage m = enqueue(NOW);
-        assertThat(store().holdsLease(m.id(), "w1", NOW)).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW)).isFalse();
         store().claimDue(NOW, "w1", LEASE, 10);
 
-        assertThat(store().holdsLease(m.id(), "w1", NOW)).isTrue();
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plus(LEASE).minusSeconds(1))).isTrue();
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plus(LEASE))).isFalse();
-        assertThat(store().holdsLease(m.id(), "w2", NOW)).isFalse();
-        assertThat(store().holdsLease(987654, "w1", NOW)).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW)).isTrue();
+        assertThat(store().startSending(m.id(), "w1", NOW.plus(LEASE).minusSeconds(1))).isTrue();
+        assertThat(store().startSending(m.id(), "w1", NOW.plus(LEASE))).isFalse();
+        assertThat(store().startSending(m.id(), "w2", NOW)).isFalse();
+        assertThat(store().startSending(987654, "w1", NOW)).isFalse();
     }
 
     @Test
@@ -948,7 +948,7 @@ public abstract class EmailStoreContract {
 
         store().cancel(m.id(), NOW.plusSeconds(1));
 
-        assertThat(store().holdsLease(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
+        assertThat(store().startSending(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
     }
 
     // ---- cancel -------------------------------------------------------------------------------------
@@ -1279,7 +1279,7 @@ public abstract class EmailStoreContract {
         assertThat(ids).doesNotHaveDuplicates().hasSize(500);
         assertThat(new HashSet<>(ids)).isEqualTo(expected);
         assertThat(claimed).allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
-        assertThat(claimed).allSatisfy(j -> assertThat(store().holdsLease(j.messageId(), j.leaseOwner(), NOW)).isTrue());
+        assertThat(claimed).allSatisfy(j -> assertThat(store().startSending(j.messageId(), j.leaseOwner(), NOW)).isTrue());
         assertThat(store().claimDue(NOW, "late", LEASE, 10)).isEmpty();
     }
 }
