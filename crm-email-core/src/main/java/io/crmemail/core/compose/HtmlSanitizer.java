@@ -99,7 +99,8 @@ public final class HtmlSanitizer {
                     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
                     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "col", "colgroup");
             addAttributes(":all", "style", "title", "align", "dir", "lang");
-            addAttributes("a", "href", "name", "target");
+            // data-notrack keeps a link out of click tracking (the /api/v1 surface honours it).
+            addAttributes("a", "href", "name", "target", "data-notrack");
             addAttributes("img", "src", "alt", "width", "height", "border", "hspace", "vspace", "valign");
             addAttributes("font", "color", "face", "size");
             addAttributes("hr", "width", "size", "color", "noshade");
