@@ -107,17 +107,21 @@ public final class EmailService implements AutoCloseable {
     }
 
     /**
-     * Cancels a message that has not been sent yet.
+     * Cancels a message that has not been sent yet, even one a worker has claimed, as long as the worker has
+     * not started transmitting it.
      *
-     * @throws EmailException not_found for an unknown id, conflict when it is no longer pending
+     * @throws EmailException not_found for an unknown id, conflict when it is no longer pending or is being
+     *                        transmitted right now
      */
     public EmailMessage cancel(Caller caller, long messageId) {
         visible(caller, messageId);
         EmailMessage after = store.cancel(messageId, clock.instant())
                 .orElseThrow(() -> EmailException.notFound("id", "unknown email " + messageId));
         if (after.status() != io.crmemail.core.message.EmailStatus.CANCELLED) {
+            // Still pending after a cancel means a worker holds it on the wire (the store's "being sent" mark).
+            String state = after.status().isPending() ? "is being sent" : "is already " + after.status().wire();
             throw new EmailException(ErrorCode.CONFLICT, "id",
-                    "email " + messageId + " is already " + after.status().wire() + " and can no longer be cancelled");
+                    "email " + messageId + " " + state + " and can no longer be cancelled");
         }
         return after;
     }
