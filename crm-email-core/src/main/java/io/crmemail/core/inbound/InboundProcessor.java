@@ -176,9 +176,15 @@ public final class InboundProcessor {
                 .receivedAt(now)
                 .attachments(saved)
                 .autoReply(AutoReplies.isAutoReply(message, subject))
+                .threadId(threadOf(route.parentId()))
                 .build();
         return new NewEmail(route.accountId(), route.record(), CommentType.EMAIL_IN, route.parentId(), null, now,
                 metadata, null, List.of());
+    }
+
+    /** A reply joins its parent's conversation; a parent outside any conversation leaves the reply outside too. */
+    private String threadOf(long parentId) {
+        return store.find(parentId).map(parent -> parent.metadata().threadId()).orElse(null);
     }
 
     private InboundResult applyBounce(BounceParser.Bounce bounce) {
