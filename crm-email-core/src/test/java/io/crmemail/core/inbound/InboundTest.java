@@ -210,7 +210,7 @@ class InboundTest {
         assertThat(second.commentId()).isEqualTo(first.commentId());
         assertThat(timeline()).hasSize(2);
         assertThat(attachmentFiles()).hasSize(1);
-        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0, 0));
+        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0, 0, 0));
     }
 
     @Test
