@@ -27,7 +27,7 @@ public final class ExtraHeaders {
     /** Why {@code name: value} may not be added as an extra header, or null when it may. */
     public static String problem(String name, String value) {
         if (name == null || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
-            return "header name must be a token of at most " + MAX_NAME + " letters, digits and -: " + name;
+            return "header name must be 1 to " + MAX_NAME + " letters, digits or !#$%&'*+-.^_`|~: " + name;
         }
         if (isReserved(name)) {
             return "header " + name + " is set from the message's own fields, not as a custom header";
@@ -41,7 +41,7 @@ public final class ExtraHeaders {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             // TAB is legal folding white space; every other control character (CR and LF above all) is not.
-            if (Character.isISOControl(c) && c != '\t' || c == '\u2028' || c == '\u2029') {
+            if ((Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029') {
                 return "header " + name + " contains a line break or control character";
             }
         }

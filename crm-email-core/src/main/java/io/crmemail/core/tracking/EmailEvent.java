@@ -36,8 +36,8 @@ public record EmailEvent(
     }
 
     /** A new open or click (id assigned by the store), classified human or automated by its user agent. */
-    public static EmailEvent hit(long messageId, EventType type, Instant at, String userAgent, String ipAddress,
-                                 Map<String, String> details) {
+    static EmailEvent hit(long messageId, EventType type, Instant at, String userAgent, String ipAddress,
+                          Map<String, String> details) {
         String ua = userAgent == null || userAgent.length() <= MAX_USER_AGENT ? userAgent
                 : userAgent.substring(0, MAX_USER_AGENT);
         return new EmailEvent(0, messageId, type, at, ua, ipAddress, AutomatedAgents.isAutomated(ua), details);
