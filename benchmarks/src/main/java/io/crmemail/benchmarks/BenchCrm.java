@@ -94,7 +94,7 @@ final class BenchCrm {
                 + "height=\"1\" alt=\"\" style=\"display:none;border:0;width:1px;height:1px\"></body></html>";
         return new OutgoingEmail(Tokens.messageId("acme.com"), new Mailbox("Sales", "sales@acme.com"),
                 List.of(new Mailbox("Jane Doe", "lead" + record + "@example.org")), List.of(),
-                Mailbox.of("reply-" + Tokens.replyToken() + "@" + REPLY_DOMAIN),
-                SUBJECT.replace("{{field:title}}", title), html, null, List.of(), Map.of(), Instant.now());
+                List.of(Mailbox.of("reply-" + Tokens.replyToken() + "@" + REPLY_DOMAIN)),
+                SUBJECT.replace("{{field:title}}", title), html, null, List.of(), null, null, Map.of(), Instant.now());
     }
 }

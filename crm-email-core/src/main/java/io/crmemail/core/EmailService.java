@@ -23,6 +23,7 @@ import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.InMemoryEmailStore;
 import io.crmemail.core.tracking.EmailEvent;
+import io.crmemail.core.tracking.ClickTracker;
 import io.crmemail.core.tracking.OpenTracker;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ public final class EmailService implements AutoCloseable {
     private final OutboundEnqueuer enqueuer;
     private final SignatureService signatures;
     private final OpenTracker openTracker;
+    private final ClickTracker clickTracker;
     private final DeliveryEngine engine;
     private final InboundProcessor inbound;
     private final IdempotencyKeys idempotencyKeys;
@@ -72,6 +74,7 @@ public final class EmailService implements AutoCloseable {
         this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
         this.openTracker = new OpenTracker(b.store, b.clock);
+        this.clickTracker = new ClickTracker(b.store, b.clock);
         this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
         this.inbound = new InboundProcessor(b.store, b.records, b.attachments, b.replyDomain, b.inboundLimits,
                 b.spoolDirectory, b.clock);
@@ -104,17 +107,21 @@ public final class EmailService implements AutoCloseable {
     }
 
     /**
-     * Cancels a message that has not been sent yet.
+     * Cancels a message that has not been sent yet, even one a worker has claimed, as long as the worker has
+     * not started transmitting it.
      *
-     * @throws EmailException not_found for an unknown id, conflict when it is no longer pending
+     * @throws EmailException not_found for an unknown id, conflict when it is no longer pending or is being
+     *                        transmitted right now
      */
     public EmailMessage cancel(Caller caller, long messageId) {
         visible(caller, messageId);
         EmailMessage after = store.cancel(messageId, clock.instant())
                 .orElseThrow(() -> EmailException.notFound("id", "unknown email " + messageId));
         if (after.status() != io.crmemail.core.message.EmailStatus.CANCELLED) {
+            // Still pending after a cancel means a worker holds it on the wire (the store's "being sent" mark).
+            String state = after.status().isPending() ? "is being sent" : "is already " + after.status().wire();
             throw new EmailException(ErrorCode.CONFLICT, "id",
-                    "email " + messageId + " is already " + after.status().wire() + " and can no longer be cancelled");
+                    "email " + messageId + " " + state + " and can no longer be cancelled");
         }
         return after;
     }
@@ -270,10 +277,14 @@ public final class EmailService implements AutoCloseable {
 
     /**
      * Records a click on a tracked link and returns the URL it stands for, exactly as it was in the message
-     * we sent; empty for an unknown token (never a redirect to anything else).
+     * we sent; empty for an unknown token (never a redirect to anything else). A click that cannot be recorded
+     * still returns the URL. The first click by a person stamps {@code firstClickedAt}; scanners' clicks are
+     * recorded as automated and stamp nothing.
+     *
+     * @throws RuntimeException when the store cannot look the token up (answer 503: the link is not unknown)
      */
     public java.util.Optional<String> trackClick(String token, String userAgent, String ipAddress) {
-        throw new UnsupportedOperationException("TODO trackClick");
+        return clickTracker.hit(token, userAgent, ipAddress);
     }
 
     // ---- inbound ----------------------------------------------------------------------------------

@@ -26,4 +26,9 @@ public record EmailSettings(String publicBaseUrl, String replyDomain, Limits lim
     public String pixelUrl(String token) {
         return publicBaseUrl + "/email/pixel/" + token + ".png";
     }
+
+    /** The URL a tracked link points at: the click redirect of its token. */
+    public String clickUrl(String token) {
+        return publicBaseUrl + "/email/click/" + token;
+    }
 }

@@ -76,7 +76,7 @@ public class ComposeBenchmark {
                 "https://crm.example/email/pixel/0123456789abcdef0123456789abcdef.png");
         return new OutgoingEmail("<bench.1@acme.com>", new Mailbox("Sales", "sales@acme.com"),
                 List.of(new Mailbox("Jane Doe", "lead@example.org")), List.of(),
-                Mailbox.of("reply-0123456789abcdef@reply.crm.example"), subject, html, null, List.of(), Map.of(),
-                Instant.parse("2026-11-21T10:00:00Z"));
+                List.of(Mailbox.of("reply-0123456789abcdef@reply.crm.example")), subject, html, null, List.of(),
+                null, null, Map.of(), Instant.parse("2026-11-21T10:00:00Z"));
     }
 }

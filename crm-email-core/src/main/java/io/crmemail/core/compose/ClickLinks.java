@@ -1,5 +1,6 @@
 package io.crmemail.core.compose;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,18 +17,22 @@ import org.jsoup.nodes.Element;
  * <p>Tracked: {@code http(s)} links. Not tracked: {@code mailto:}, {@code tel:}, anchors, links marked
  * {@code data-notrack}, unsubscribe links (a redirect in front of them breaks one-click unsubscribes and
  * looks like phishing to filters), and links whose URL holds a merge field (the URL is only known at
- * transmission, and a token must name a URL we actually sent).
+ * transmission, and a token must name a URL we actually sent), holds a control character, or is longer than
+ * the store keeps.
  */
 public final class ClickLinks {
 
     private static final int MAX_URL = 8192;
+    private static final String HEX = "0123456789ABCDEF";
 
     private ClickLinks() {
     }
 
     /**
      * The URLs of the trackable links in document order, HTML-unescaped (so {@code &amp;} in a query string is
-     * stored as {@code &}); a repeated URL appears once per link. Null or blank HTML has none.
+     * stored as {@code &}) and made what a browser would have requested: tabs and line breaks removed, spaces
+     * and non-ASCII characters percent-encoded as UTF-8 (so the redirect's Location header stays plain ASCII).
+     * A repeated URL appears once per link. Null or blank HTML has none.
      */
     public static List<String> trackableUrls(String html) {
         List<String> urls = new ArrayList<>();
@@ -36,7 +41,7 @@ public final class ClickLinks {
         }
         for (Element a : parse(html).select("a[href]")) {
             if (trackable(a)) {
-                urls.add(a.attr("href").strip());
+                urls.add(normalise(a.attr("href").strip()));
             }
         }
         return urls;
@@ -75,12 +80,38 @@ public final class ClickLinks {
         }
         String href = a.attr("href").strip();
         String lower = href.toLowerCase(Locale.ROOT);
-        if (!(lower.startsWith("http://") || lower.startsWith("https://")) || href.length() > MAX_URL) {
+        if (!(lower.startsWith("http://") || lower.startsWith("https://"))) {
             return false;
         }
-        if (href.contains("{{") || lower.contains("unsubscribe")) {
+        if (href.contains("{{") || lower.contains("unsubscribe") || hasControl(href)) {
+            return false;
+        }
+        // The stored form is what must fit the store's URL column.
+        if (normalise(href).length() > MAX_URL) {
             return false;
         }
         return !a.text().toLowerCase(Locale.ROOT).contains("unsubscribe");
+    }
+
+    /** Control characters other than the tab and line breaks a browser drops; such a link is left alone. */
+    private static boolean hasControl(String href) {
+        return href.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\r' && c != '\n');
+    }
+
+    /** The WHATWG URL parser's view of an href: tab and newline dropped, spaces and non-ASCII escaped. */
+    private static String normalise(String href) {
+        StringBuilder out = new StringBuilder(href.length());
+        for (byte b : href.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '\t' || c == '\r' || c == '\n') {
+                continue;
+            }
+            if (c == ' ' || c >= 0x80) {
+                out.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -16,10 +16,8 @@ import java.io.UnsupportedEncodingException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,13 +27,8 @@ import java.util.regex.Pattern;
 public final class MimeComposer {
 
     private static final String UTF_8 = "UTF-8";
-    /** RFC 5322 ftext: printable US-ASCII except the colon. */
-    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
     private static final Pattern MESSAGE_ID = Pattern.compile("<[!-;=?-~]+@[!-;=?-~]+>");
-    /** Headers this class writes itself; letting extras set them would allow e.g. a Bcc header. */
-    private static final Set<String> RESERVED = Set.of(
-            "message-id", "date", "from", "to", "cc", "bcc", "reply-to", "subject", "mime-version",
-            "content-type", "content-transfer-encoding", "content-disposition");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final Session session;
     private final AttachmentStore attachments;
@@ -71,8 +64,8 @@ public final class MimeComposer {
         if (!email.cc().isEmpty()) {
             message.setRecipients(Message.RecipientType.CC, addresses(email.cc()));
         }
-        if (email.replyTo() != null) {
-            message.setReplyTo(new InternetAddress[] {address(email.replyTo())});
+        if (!email.replyTo().isEmpty()) {
+            message.setReplyTo(addresses(email.replyTo()));
         }
         if (email.subject() != null) {
             requireNoLineBreak("subject", email.subject());
@@ -80,6 +73,8 @@ public final class MimeComposer {
         }
         message.setSentDate(Date.from(email.date() == null ? Instant.now() : email.date()));
         message.setHeader("MIME-Version", "1.0");
+        setMessageIds(message, "In-Reply-To", email.inReplyTo());
+        setMessageIds(message, "References", email.references());
         for (Map.Entry<String, String> header : email.headers().entrySet()) {
             addExtraHeader(message, header.getKey(), header.getValue());
         }
@@ -141,17 +136,22 @@ public final class MimeComposer {
         return AttachmentParts.create(attachments, ref);
     }
 
+    /** A space-separated list of Message-IDs, each checked, folded where the line would grow too long. */
+    private static void setMessageIds(MimeMessage message, String name, String ids) throws MessagingException {
+        if (ids == null || ids.isBlank()) {
+            return;
+        }
+        String normalised = String.join(" ", WHITESPACE.split(ids.strip()));
+        for (String id : normalised.split(" ")) {
+            if (!MESSAGE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(name + " must hold Message-IDs like <id@domain>: " + id);
+            }
+        }
+        message.setHeader(name, MimeUtility.fold(name.length() + 2, normalised));
+    }
+
     private static void addExtraHeader(MimeMessage message, String name, String value) throws MessagingException {
-        if (name == null || !HEADER_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid header name: " + name);
-        }
-        if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("header " + name + " is set by the composer, not as an extra header");
-        }
-        if (value == null) {
-            throw new IllegalArgumentException("header " + name + " has no value");
-        }
-        requireNoLineBreak("header " + name, value);
+        ExtraHeaders.check(name, value);
         String ascii = isAscii(value) ? value : encodeText(value);
         message.addHeader(name, MimeUtility.fold(name.length() + 2, ascii));
     }

@@ -16,12 +16,14 @@ import java.util.Map;
  * @param from        sender
  * @param to          recipients
  * @param cc          carbon copies
- * @param replyTo     Reply-To mailbox, may be null
+ * @param replyTo     Reply-To mailboxes, may be empty
  * @param subject     rendered subject
  * @param html        complete HTML document, null for a text-only message
  * @param text        plain text; null to derive it from {@code html}
  * @param attachments files streamed from the attachment store
- * @param headers     extra headers such as In-Reply-To and References, in order
+ * @param inReplyTo   the In-Reply-To Message-ID(s), space separated, null for none
+ * @param references  the References Message-IDs, space separated, null for none
+ * @param headers     custom headers, in order (see {@link ExtraHeaders} for what is refused)
  * @param date        the Date header; null means the time of composing
  */
 public record OutgoingEmail(
@@ -29,19 +31,22 @@ public record OutgoingEmail(
         Mailbox from,
         List<Mailbox> to,
         List<Mailbox> cc,
-        Mailbox replyTo,
+        List<Mailbox> replyTo,
         String subject,
         String html,
         String text,
         List<AttachmentRef> attachments,
+        String inReplyTo,
+        String references,
         Map<String, String> headers,
         Instant date) {
 
     public OutgoingEmail {
         to = to == null ? List.of() : List.copyOf(to);
         cc = cc == null ? List.of() : List.copyOf(cc);
+        replyTo = replyTo == null ? List.of() : List.copyOf(replyTo);
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
-        // Map.copyOf would lose the order, and In-Reply-To before References reads better.
+        // Map.copyOf would lose the order the caller gave.
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 }

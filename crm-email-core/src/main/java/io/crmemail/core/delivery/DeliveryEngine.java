@@ -170,7 +170,7 @@ public final class DeliveryEngine implements AutoCloseable {
         MessageRenderer.Rendered rendered;
         try {
             rendered = renderer.render(job.message(), integration, now);
-        } catch (MessageRenderer.RecordGoneException e) {
+        } catch (MessageRenderer.UnrenderableException e) {
             return outcomes.drop(job, e.getMessage(), null, now);
         } catch (RuntimeException e) {
             // The host's records or our store hiccupped: that passes, so the message waits for a retry.

@@ -1,7 +1,9 @@
 package io.crmemail.core.delivery;
 
 import io.crmemail.core.EmailSettings;
+import io.crmemail.core.compose.ClickLinks;
 import io.crmemail.core.compose.HtmlDocument;
+import io.crmemail.core.compose.HtmlToText;
 import io.crmemail.core.compose.MergeFields;
 import io.crmemail.core.compose.OutgoingEmail;
 import io.crmemail.core.integration.SmtpIntegration;
@@ -22,8 +24,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a stored message into what goes on the wire, merging {@code {{field:slug}}} against the record
- * as it is now: HTML-escaped in the body, plain (line breaks removed) in the subject.
+ * Turns a stored message into what goes on the wire. A message on a record is merged ({@code {{field:slug}}})
+ * against the record as it is now: HTML-escaped in the body, plain in the text, line breaks removed in the
+ * subject. A message on no record is sent as it was stored.
+ *
+ * <p>A message with text but no HTML body goes out as text only. Tracked links point at their click tokens
+ * (in the order the tokens were stored, which is the order {@link ClickLinks} found the links at acceptance),
+ * rewritten in the stored body before merging, so that a merged value can never change which link is which.
+ * A derived text alternative comes from the untracked HTML: plain-text readers see the real addresses.
  */
 final class MessageRenderer {
 
@@ -31,9 +39,9 @@ final class MessageRenderer {
     record Rendered(OutgoingEmail email, Envelope envelope) {
     }
 
-    /** The record behind the message no longer exists: nothing sensible can be sent. */
-    static final class RecordGoneException extends Exception {
-        RecordGoneException(String message) {
+    /** The stored message can never be sent as it is: its record is gone, or a stored address does not parse. */
+    static final class UnrenderableException extends Exception {
+        UnrenderableException(String message) {
             super(message);
         }
     }
@@ -48,28 +56,32 @@ final class MessageRenderer {
         this.settings = settings;
     }
 
-    Rendered render(EmailMessage message, SmtpIntegration integration, Instant now) throws RecordGoneException {
+    Rendered render(EmailMessage message, SmtpIntegration integration, Instant now) throws UnrenderableException {
         EmailMetadata meta = message.metadata();
-        Map<String, Object> values = records
-                .record(message.accountId(), message.record().tableId(), message.record().recordId())
-                .orElseThrow(() -> new RecordGoneException("record " + message.record().recordId() + " of table "
-                        + message.record().tableId() + " no longer exists"));
-
-        String subject = MergeFields.renderHeader(meta.subject(), values);
-        String body = MergeFields.render(meta.body(), values, true);
+        Merge merge = merge(message);
         List<TrackingToken> tokens = store.tokens(message.id());
-        String pixelUrl = integration.disablePixel() ? null
-                : token(tokens, TokenKind.PIXEL).map(settings::pixelUrl).orElse(null);
-        Mailbox replyTo = settings.replyDomain() == null ? null
-                : token(tokens, TokenKind.REPLY)
-                        .map(t -> Mailbox.of("reply-" + t + "@" + settings.replyDomain().toLowerCase(Locale.ROOT)))
-                        .orElse(null);
+        boolean textOnly = (meta.body() == null || meta.body().isEmpty()) && meta.text() != null;
 
-        List<Mailbox> to = parse(meta.to());
-        List<Mailbox> cc = parse(meta.cc());
-        List<Mailbox> bcc = parse(meta.bcc());
-        OutgoingEmail email = new OutgoingEmail(meta.messageId(), meta.fromIdentity(), to, cc, replyTo, subject,
-                HtmlDocument.build(body, meta.signatureHtml(), pixelUrl), null, meta.attachments(), Map.of(), now);
+        String html = null;
+        String text = meta.text() == null ? null : merge.text(meta.text());
+        if (!textOnly) {
+            String pixelUrl = integration.disablePixel() ? null
+                    : token(tokens, TokenKind.PIXEL).map(settings::pixelUrl).orElse(null);
+            List<String> clickUrls = tokens.stream().filter(t -> t.kind() == TokenKind.CLICK)
+                    .map(t -> settings.clickUrl(t.token())).toList();
+            String tracked = ClickLinks.rewrite(meta.body(), clickUrls);
+            html = HtmlDocument.build(merge.html(tracked), meta.signatureHtml(), pixelUrl);
+            if (text == null && !clickUrls.isEmpty()) {
+                text = HtmlToText.convert(HtmlDocument.build(merge.html(meta.body()), meta.signatureHtml(), null));
+            }
+        }
+
+        List<Mailbox> to = parse("to", meta.to());
+        List<Mailbox> cc = parse("cc", meta.cc());
+        List<Mailbox> bcc = parse("bcc", meta.bcc());
+        OutgoingEmail email = new OutgoingEmail(meta.messageId(), meta.fromIdentity(), to, cc, replyTo(meta, tokens),
+                merge.header(meta.subject()), html, text, meta.attachments(), meta.inReplyTo(), meta.references(),
+                meta.headers(), now);
 
         Set<String> recipients = new LinkedHashSet<>();
         for (List<Mailbox> list : List.of(to, cc, bcc)) {
@@ -78,11 +90,66 @@ final class MessageRenderer {
         return new Rendered(email, new Envelope(meta.fromIdentity().email(), new ArrayList<>(recipients)));
     }
 
+    private Merge merge(EmailMessage message) throws UnrenderableException {
+        if (message.record().isNone()) {
+            return Merge.NONE;
+        }
+        Map<String, Object> values = records
+                .record(message.accountId(), message.record().tableId(), message.record().recordId())
+                .orElseThrow(() -> new UnrenderableException("record " + message.record().recordId() + " of table "
+                        + message.record().tableId() + " no longer exists"));
+        return new Merge(values);
+    }
+
+    /**
+     * The caller's Reply-To wins over the reply-token address. Replies to such a message still come home when
+     * they reach us some other way (a forward to the catch domain): they are then threaded by In-Reply-To and
+     * References, which quote our Message-ID.
+     */
+    private List<Mailbox> replyTo(EmailMetadata meta, List<TrackingToken> tokens) throws UnrenderableException {
+        if (!meta.replyTo().isEmpty()) {
+            return parse("replyTo", meta.replyTo());
+        }
+        if (settings.replyDomain() == null) {
+            return List.of();
+        }
+        String domain = settings.replyDomain().toLowerCase(Locale.ROOT);
+        return token(tokens, TokenKind.REPLY).map(t -> List.of(Mailbox.of("reply-" + t + "@" + domain)))
+                .orElse(List.of());
+    }
+
     private static Optional<String> token(List<TrackingToken> tokens, TokenKind kind) {
         return tokens.stream().filter(t -> t.kind() == kind).map(TrackingToken::token).findFirst();
     }
 
-    private static List<Mailbox> parse(List<String> addresses) {
-        return addresses.stream().map(Mailbox::parse).toList();
+    private static List<Mailbox> parse(String field, List<String> addresses) throws UnrenderableException {
+        List<Mailbox> parsed = new ArrayList<>(addresses.size());
+        for (String address : addresses) {
+            try {
+                parsed.add(Mailbox.parse(address));
+            } catch (IllegalArgumentException e) {
+                // Validated at acceptance; a stored address that no longer parses fails every retry alike.
+                throw new UnrenderableException(field + " address " + e.getMessage());
+            }
+        }
+        return parsed;
+    }
+
+    /** Merge-field rendering against a record's values; {@link #NONE} leaves content as it was stored. */
+    private record Merge(Map<String, Object> values) {
+
+        static final Merge NONE = new Merge(null);
+
+        String html(String template) {
+            return values == null ? template : MergeFields.render(template, values, true);
+        }
+
+        String text(String template) {
+            return values == null ? template : MergeFields.render(template, values, false);
+        }
+
+        String header(String template) {
+            return values == null ? template : MergeFields.renderHeader(template, values);
+        }
     }
 }

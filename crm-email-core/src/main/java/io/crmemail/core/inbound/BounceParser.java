@@ -7,27 +7,51 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Recognises bounce reports: standard delivery status notifications (multipart/report;
- * report-type=delivery-status, RFC 3464) and the common non-standard kinds (an X-Failed-Recipients header,
- * mailer-daemon notices that quote the original headers in their text).
+ * Recognises delivery reports: standard delivery status notifications (multipart/report;
+ * report-type=delivery-status, RFC 3464), which may report failures and successful deliveries alike, and the
+ * common non-standard bounce kinds (an X-Failed-Recipients header, mailer-daemon notices that quote the
+ * original headers in their text).
  */
 final class BounceParser {
 
-    /** One failed recipient. */
+    /** One failed recipient (RFC 3464 action {@code failed}, or {@code delayed}: a soft failure). */
     record Failure(String recipient, String status, String diagnostic, boolean hard) {
     }
 
-    /** A recognised bounce: who failed, and the Message-IDs that may name the original message. */
-    record Bounce(List<Failure> failures, List<String> originalMessageIds) {
+    /**
+     * One recipient the report says the message reached: action {@code delivered}, or {@code relayed} /
+     * {@code expanded} (handed on where no further report will come from, which is as far as we can know).
+     */
+    record Delivery(String recipient, String action, String status, String remoteMta) {
+
+        /** The {@code delivered} event's details: recipient, action, and status and remoteMta when known. */
+        Map<String, String> details() {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("recipient", recipient);
+            details.put("action", action);
+            if (status != null) {
+                details.put("status", status);
+            }
+            if (remoteMta != null) {
+                details.put("remoteMta", remoteMta);
+            }
+            return details;
+        }
+    }
+
+    /** A recognised report: who failed, who was reached, and the Message-IDs that may name the original. */
+    record Report(List<Failure> failures, List<Delivery> deliveries, List<String> originalMessageIds) {
     }
 
     private static final Pattern ENHANCED_STATUS = Pattern.compile("\\b([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b");
@@ -43,15 +67,16 @@ final class BounceParser {
     private static final Pattern BLANK_LINE = Pattern.compile("\n\\s*\n");
     private static final Pattern ANGLE_BRACKETS = Pattern.compile("^<|>$");
     private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
-    private static final java.util.Map<String, Pattern> FIELDS = java.util.stream.Stream.of(
-                    "Final-Recipient", "Original-Recipient", "Action", "Status", "Diagnostic-Code")
+    private static final Pattern ACTION = Pattern.compile("[a-z]+");
+    private static final Map<String, Pattern> FIELDS = java.util.stream.Stream.of(
+                    "Final-Recipient", "Original-Recipient", "Action", "Status", "Diagnostic-Code", "Remote-MTA")
             .collect(java.util.stream.Collectors.toMap(name -> name,
                     name -> Pattern.compile("(?im)^" + Pattern.quote(name) + ":\\s*(.*)$")));
 
     private BounceParser() {
     }
 
-    static Optional<Bounce> parse(MimeMessage message, MailBody body) {
+    static Optional<Report> parse(MimeMessage message, MailBody body) {
         if (isDeliveryStatusReport(message)) {
             return Optional.of(fromReport(message, body));
         }
@@ -78,20 +103,21 @@ final class BounceParser {
                 && subject != null && BOUNCE_SUBJECT.matcher(subject).find();
     }
 
-    private static Bounce fromReport(MimeMessage message, MailBody body) {
+    private static Report fromReport(MimeMessage message, MailBody body) {
         List<Failure> failures = new ArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
         for (Part part : reportParts(message)) {
             String type = MailBodyWalker.baseType(part);
             if (type.equals("message/delivery-status")) {
-                failures.addAll(deliveryStatus(MailBodyWalker.read(part)));
+                deliveryStatus(MailBodyWalker.read(part), failures, deliveries);
             } else if (type.equals("message/rfc822") || type.equals("text/rfc822-headers")) {
                 ids.addAll(quotedMessageIds(headerText(part)));
             }
         }
         ids.addAll(MailHeaders.messageIds(message, "In-Reply-To"));
         ids.addAll(MailHeaders.messageIds(message, "References"));
-        return new Bounce(failures, List.copyOf(ids));
+        return new Report(failures, deliveries, List.copyOf(ids));
     }
 
     private static List<Part> reportParts(MimeMessage message) {
@@ -119,32 +145,45 @@ final class BounceParser {
         return cut < 0 ? text : text.substring(0, cut);
     }
 
-    /** RFC 3464 per-recipient blocks: Final-Recipient, Action, Status, Diagnostic-Code. */
-    static List<Failure> deliveryStatus(String report) {
+    /**
+     * RFC 3464 per-recipient blocks (Final-Recipient, Action, Status, Diagnostic-Code, Remote-MTA), sorted into
+     * failures and deliveries; blocks without a recipient or with an unknown action are skipped.
+     */
+    private static void deliveryStatus(String report, List<Failure> failures, List<Delivery> deliveries) {
         String unfolded = CONTINUATION.matcher(report.replace("\r\n", "\n")).replaceAll(" ");
-        List<Failure> failures = new ArrayList<>();
         for (String block : BLANK_LINE.split(unfolded)) {
             String recipient = address(field(block, "Final-Recipient"));
             if (recipient == null) {
                 recipient = address(field(block, "Original-Recipient"));
             }
-            String action = String.valueOf(field(block, "Action")).strip().toLowerCase(Locale.ROOT);
-            if (recipient == null || !(action.equals("failed") || action.equals("delayed"))) {
+            if (recipient == null) {
                 continue;
             }
+            String action = action(block);
             String status = field(block, "Status");
-            status = status == null ? null : status.strip();
-            String diagnostic = field(block, "Diagnostic-Code");
-            if (diagnostic != null && diagnostic.indexOf(';') > 0) {
-                diagnostic = diagnostic.substring(diagnostic.indexOf(';') + 1).strip();
+            switch (action) {
+                case "failed", "delayed" -> failures.add(new Failure(recipient, status,
+                        typed(field(block, "Diagnostic-Code")),
+                        action.equals("failed") && (status == null || !status.startsWith("4"))));
+                case "delivered", "relayed", "expanded" ->
+                        deliveries.add(new Delivery(recipient, action, status, typed(field(block, "Remote-MTA"))));
+                default -> { }
             }
-            boolean hard = action.equals("failed") && (status == null || !status.startsWith("4"));
-            failures.add(new Failure(recipient, status, diagnostic, hard));
         }
-        return failures;
     }
 
-    private static Optional<Bounce> fromText(MimeMessage message, MailBody body) {
+    /** The action's keyword, lower case; some MTAs add a comment after it. */
+    private static String action(String block) {
+        Matcher m = ACTION.matcher(String.valueOf(field(block, "Action")).toLowerCase(Locale.ROOT));
+        return m.lookingAt() ? m.group() : "";
+    }
+
+    /** "smtp; 550 …" → "550 …", "dns; mx.example.org" → "mx.example.org": the value without its type. */
+    private static String typed(String value) {
+        return value == null || value.indexOf(';') <= 0 ? value : value.substring(value.indexOf(';') + 1).strip();
+    }
+
+    private static Optional<Report> fromText(MimeMessage message, MailBody body) {
         String text = body.text() != null ? body.text() : body.html() != null ? body.html() : "";
         if (text.length() > MAX_REPORT_CHARS) {
             text = text.substring(0, MAX_REPORT_CHARS);
@@ -173,7 +212,7 @@ final class BounceParser {
         ids.addAll(MailHeaders.messageIds(message, "In-Reply-To"));
         ids.addAll(MailHeaders.messageIds(message, "References"));
         if (recipients.isEmpty()) {
-            return Optional.of(new Bounce(List.of(), List.copyOf(ids)));
+            return Optional.of(new Report(List.of(), List.of(), List.copyOf(ids)));
         }
         String status = firstMatch(ENHANCED_STATUS, text, 0);
         String code = firstMatch(SMTP_CODE, text, 1);
@@ -184,7 +223,7 @@ final class BounceParser {
         for (String recipient : recipients) {
             failures.add(new Failure(recipient, decisive, diagnostic, hard));
         }
-        return Optional.of(new Bounce(failures, List.copyOf(ids)));
+        return Optional.of(new Report(failures, List.of(), List.copyOf(ids)));
     }
 
     static List<String> quotedMessageIds(String text) {

@@ -11,7 +11,6 @@ import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.record.RecordDirectory;
 import io.crmemail.core.record.TableInfo;
 import io.crmemail.core.message.EmailMessage;
-import io.crmemail.core.store.BounceReport;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.NewEmail;
@@ -26,9 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -51,11 +47,13 @@ public final class InboundProcessor {
     private final Path spoolDirectory;
     private final Clock clock;
     private final ReplyRouter router;
+    private final DeliveryReports reports;
     private final InboundAttachments attachments;
     private final Session session;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong bounces = new AtomicLong();
+    private final AtomicLong deliveryReports = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -67,6 +65,7 @@ public final class InboundProcessor {
         this.spoolDirectory = spoolDirectory;
         this.clock = clock;
         this.router = new ReplyRouter(store, replyDomain);
+        this.reports = new DeliveryReports(store, clock);
         this.attachments = new InboundAttachments(attachmentStore);
         Properties properties = new Properties();
         properties.setProperty("mail.mime.address.strict", "false");
@@ -75,9 +74,10 @@ public final class InboundProcessor {
         this.session = Session.getInstance(properties);
     }
 
-    /** Counters since start: stored, duplicates, dropped. */
+    /** Counters since start: stored, duplicates, bounce and delivery reports, dropped, failed. */
     public InboundCounts counts() {
-        return new InboundCounts(stored.get(), duplicates.get(), bounces.get(), dropped.get(), failed.get());
+        return new InboundCounts(stored.get(), duplicates.get(), bounces.get(), deliveryReports.get(), dropped.get(),
+                failed.get());
     }
 
     public InboundResult receive(InputStream raw) {
@@ -108,10 +108,10 @@ public final class InboundProcessor {
             } catch (MailBodyWalker.TooComplexException e) {
                 return drop("too complex: " + e.getMessage());
             }
-            // Bounces first: a report quotes our original, Reply-To token included, and must not become a reply.
-            Optional<BounceParser.Bounce> bounce = BounceParser.parse(message, body);
-            if (bounce.isPresent()) {
-                return applyBounce(bounce.get());
+            // Reports first: a report quotes our original, Reply-To token included, and must not become a reply.
+            Optional<BounceParser.Report> report = BounceParser.parse(message, body);
+            if (report.isPresent()) {
+                return counted(reports.apply(report.get()));
             }
             ReplyRouter.Route route = router.route(message).orElse(null);
             if (route == null) {
@@ -176,33 +176,15 @@ public final class InboundProcessor {
                 .receivedAt(now)
                 .attachments(saved)
                 .autoReply(AutoReplies.isAutoReply(message, subject))
+                .threadId(threadOf(route.parentId()))
                 .build();
         return new NewEmail(route.accountId(), route.record(), CommentType.EMAIL_IN, route.parentId(), null, now,
                 metadata, null, List.of());
     }
 
-    private InboundResult applyBounce(BounceParser.Bounce bounce) {
-        EmailMessage original = bounce.originalMessageIds().stream()
-                .flatMap(id -> store.findByMessageId(id).stream())
-                .filter(m -> m.type() == CommentType.EMAIL_OUT)
-                .findFirst().orElse(null);
-        if (original == null) {
-            return drop("bounce report for a message we did not send");
-        }
-        // The webhook is public and a report is easy to forge: only addresses this message went to count.
-        Set<String> sentTo = recipientsOf(original);
-        List<BounceParser.Failure> failures = bounce.failures().stream()
-                .filter(f -> sentTo.contains(f.recipient().toLowerCase(Locale.ROOT))).toList();
-        if (failures.isEmpty()) {
-            return drop("bounce report without a failed recipient of message " + original.id());
-        }
-        Instant now = clock.instant();
-        for (BounceParser.Failure failure : failures) {
-            store.recordBounce(original.id(), new BounceReport(failure.recipient(), failure.status(),
-                    failure.diagnostic(), failure.hard(), now));
-        }
-        bounces.incrementAndGet();
-        return InboundResult.bounce(original.id());
+    /** A reply joins its parent's conversation; a parent outside any conversation leaves the reply outside too. */
+    private String threadOf(long parentId) {
+        return store.find(parentId).map(parent -> parent.metadata().threadId()).orElse(null);
     }
 
     private InboundResult fail(String reason, Exception cause) {
@@ -211,23 +193,20 @@ public final class InboundProcessor {
         return InboundResult.failed(reason);
     }
 
-    private static Set<String> recipientsOf(EmailMessage message) {
-        Set<String> emails = new HashSet<>();
-        for (List<String> list : List.of(message.metadata().to(), message.metadata().cc(), message.metadata().bcc())) {
-            for (String address : list) {
-                try {
-                    emails.add(Mailbox.parse(address).email().toLowerCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    emails.add(address.toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return emails;
+    private InboundResult drop(String reason) {
+        return counted(InboundResult.dropped(reason));
     }
 
-    private InboundResult drop(String reason) {
-        dropped.incrementAndGet();
-        log.debug("inbound message dropped: {}", reason);
-        return InboundResult.dropped(reason);
+    private InboundResult counted(InboundResult result) {
+        switch (result.outcome()) {
+            case BOUNCE -> bounces.incrementAndGet();
+            case DELIVERED -> deliveryReports.incrementAndGet();
+            case DROPPED -> {
+                dropped.incrementAndGet();
+                log.debug("inbound message dropped: {}", result.reason());
+            }
+            default -> { }
+        }
+        return result;
     }
 }

@@ -3,17 +3,19 @@ package io.crmemail.core.inbound;
 /**
  * What became of a received message.
  *
- * @param outcome   stored, duplicate of one already stored, a bounce applied to the original, dropped (the
- *                  message is unusable: never worth sending again), or failed (our side failed, e.g. the
- *                  store is down: the sender should deliver it again later)
- * @param commentId the {@code email_in} comment (stored or the existing duplicate), or for a bounce the
- *                  original outbound message; null when dropped
+ * @param outcome   stored, duplicate of one already stored, a bounce applied to the original (a delivery report
+ *                  with at least one failed recipient; deliveries reported beside it are applied too), delivered
+ *                  (a delivery report that only confirms deliveries), dropped (the message is unusable: never
+ *                  worth sending again), or failed (our side failed, e.g. the store is down: the sender should
+ *                  deliver it again later)
+ * @param commentId the {@code email_in} comment (stored or the existing duplicate), or for a bounce or delivery
+ *                  report the original outbound message; null when dropped
  * @param reason    why it was dropped or failed, null otherwise
  */
 public record InboundResult(Outcome outcome, Long commentId, String reason) {
 
     public enum Outcome {
-        STORED, DUPLICATE, BOUNCE, DROPPED, FAILED
+        STORED, DUPLICATE, BOUNCE, DELIVERED, DROPPED, FAILED
     }
 
     public static InboundResult stored(long commentId) {
@@ -26,6 +28,10 @@ public record InboundResult(Outcome outcome, Long commentId, String reason) {
 
     public static InboundResult bounce(long originalId) {
         return new InboundResult(Outcome.BOUNCE, originalId, null);
+    }
+
+    public static InboundResult delivered(long originalId) {
+        return new InboundResult(Outcome.DELIVERED, originalId, null);
     }
 
     public static InboundResult failed(String reason) {

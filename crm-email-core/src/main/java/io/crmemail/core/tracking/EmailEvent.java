@@ -28,8 +28,19 @@ public record EmailEvent(
         boolean automated,
         Map<String, String> details) {
 
+    /** Longer user agents are cut: they are stored with every hit and only ever read by people. */
+    private static final int MAX_USER_AGENT = 512;
+
     public EmailEvent {
         details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** A new open or click (id assigned by the store), classified human or automated by its user agent. */
+    static EmailEvent hit(long messageId, EventType type, Instant at, String userAgent, String ipAddress,
+                          Map<String, String> details) {
+        String ua = userAgent == null || userAgent.length() <= MAX_USER_AGENT ? userAgent
+                : userAgent.substring(0, MAX_USER_AGENT);
+        return new EmailEvent(0, messageId, type, at, ua, ipAddress, AutomatedAgents.isAutomated(ua), details);
     }
 
     /** A new event (id assigned by the store) without client facts. */

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 public final class OpenTracker {
 
     private static final Logger log = LoggerFactory.getLogger(OpenTracker.class);
-    private static final int MAX_USER_AGENT = 512;
 
     private final EmailStore store;
     private final Clock clock;
@@ -36,11 +35,8 @@ public final class OpenTracker {
             if (found == null || found.kind() != TokenKind.PIXEL) {
                 return;
             }
-            String ua = userAgent == null ? null
-                    : userAgent.length() > MAX_USER_AGENT ? userAgent.substring(0, MAX_USER_AGENT) : userAgent;
-            EmailEvent open = new EmailEvent(0, found.messageId(), EventType.OPEN, clock.instant(), ua, ipAddress,
-                    AutomatedAgents.isAutomated(ua), Map.of());
-            store.recordOpen(open);
+            store.recordOpen(EmailEvent.hit(found.messageId(), EventType.OPEN, clock.instant(), userAgent, ipAddress,
+                    Map.of()));
         } catch (RuntimeException e) {
             // A pixel must render whatever happens behind it; the failure is ours to see, not the reader's.
             log.warn("recording an open failed", e);

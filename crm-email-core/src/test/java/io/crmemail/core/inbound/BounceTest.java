@@ -124,6 +124,65 @@ class BounceTest {
                 .containsEntry("status", "5.1.1");
     }
 
+    private List<EmailEvent> events(EventType type) {
+        return service.events(CALLER, original.id()).stream().filter(e -> e.type() == type).toList();
+    }
+
+    @Test
+    void aDeliveredReportStampsDeliveredAtAndIsNeitherABounceNorAReply() {
+        InboundResult result = receive("delivered-dsn.eml");
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DELIVERED);
+        assertThat(result.commentId()).isEqualTo(original.id());
+
+        EmailMessage delivered = service.get(CALLER, original.id());
+        assertThat(delivered.status()).isEqualTo(EmailStatus.SENT);
+        assertThat(delivered.metadata().deliveredAt()).isEqualTo(world.clock.instant());
+        assertThat(delivered.metadata().repliedAt()).isNull();
+        assertThat(events(EventType.DELIVERED)).singleElement().satisfies(e -> assertThat(e.details())
+                .containsEntry("recipient", "lead@example.org").containsEntry("action", "delivered")
+                .containsEntry("status", "2.0.0").doesNotContainKey("remoteMta"));
+        assertThat(events(EventType.BOUNCE)).isEmpty();
+        assertThat(service.suppressions(CALLER)).isEmpty();
+        assertThat(world.store.listForRecord(TestWorld.ACCOUNT, new RecordRef(TestWorld.TABLE, TestWorld.RECORD)))
+                .hasSize(1);
+        assertThat(service.inboundCounts().deliveryReports()).isEqualTo(1);
+        assertThat(service.inboundCounts().bounces()).isZero();
+    }
+
+    @Test
+    void aMixedReportAppliesItsDeliveriesAndItsFailuresAndIgnoresStrangers() {
+        original = service.send(CALLER, world.request().cc("Boss <boss@example.org>").build()).comment();
+        service.deliverDue();
+
+        InboundResult result = receive("dsn-mixed.eml");
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.BOUNCE);
+        assertThat(result.commentId()).isEqualTo(original.id());
+
+        assertThat(service.get(CALLER, original.id()).metadata().deliveredAt()).isEqualTo(world.clock.instant());
+        assertThat(events(EventType.DELIVERED)).singleElement().satisfies(e -> assertThat(e.details())
+                .containsEntry("recipient", "lead@example.org").containsEntry("action", "relayed")
+                .containsEntry("status", "2.0.0").containsEntry("remoteMta", "mx.example.org"));
+        assertThat(events(EventType.BOUNCE)).singleElement().satisfies(e -> assertThat(e.details())
+                .containsEntry("recipient", "boss@example.org").containsEntry("status", "5.1.1")
+                .containsEntry("kind", "hard"));
+        assertThat(service.suppressions(CALLER)).extracting(Suppression::email).containsExactly("boss@example.org");
+        assertThat(service.inboundCounts().bounces()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveredReportForAnAddressTheMessageNeverWentToChangesNothing() {
+        String forged = "From: MAILER-DAEMON@mx.evil.example\r\nSubject: Delivered\r\nMIME-Version: 1.0\r\n"
+                + "References: " + original.metadata().messageId() + "\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.evil.example\r\n\r\n"
+                + "Final-Recipient: rfc822; ceo@bigcustomer.example\r\nAction: delivered\r\nStatus: 2.0.0\r\n"
+                + "--b--\r\n";
+        InboundResult result = service.receive(new ByteArrayInputStream(forged.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(service.get(CALLER, original.id()).metadata().deliveredAt()).isNull();
+        assertThat(events(EventType.DELIVERED)).isEmpty();
+    }
+
     @Test
     void laterSendsToASuppressedAddressAreDroppedAsSuppressed() {
         receive("bounce-postfix-dsn.eml");

@@ -11,11 +11,14 @@ import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.NewToken;
 import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.store.TrackingToken;
 import io.crmemail.core.testsupport.TestWorld;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
+import io.crmemail.core.tracking.Tokens;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,6 +100,31 @@ class InboundTest {
         assertThat(parent.metadata().repliedAt()).isEqualTo(world.clock.instant());
         assertThat(service.events(CALLER, original.id())).extracting(EmailEvent::type).contains(EventType.REPLY);
         assertThat(timeline()).extracting(EmailMessage::id).containsExactly(original.id(), reply.id());
+    }
+
+    @Test
+    void repliesJoinTheirParentsConversationWhetherRoutedByTokenOrByReferences() {
+        String thread = Tokens.threadId();
+        replyToken = Tokens.replyToken();
+        java.time.Instant now = world.clock.instant();
+        original = world.store.enqueue(new NewEmail(TestWorld.ACCOUNT, original.record(), CommentType.EMAIL_OUT, null,
+                TestWorld.USER, now, original.metadata().toBuilder().threadId(thread)
+                .messageId(Tokens.messageId("acme.com")).build(), now, List.of(NewToken.of(replyToken, TokenKind.REPLY))));
+
+        EmailMessage byToken = stored(receive("gmail-reply.eml"));
+        EmailMessage byReferences = stored(receive("outlook-reply.eml"));
+
+        assertThat(byToken.parentId()).isEqualTo(original.id());
+        assertThat(byReferences.parentId()).isEqualTo(original.id());
+        assertThat(byToken.metadata().threadId()).isEqualTo(thread);
+        assertThat(byReferences.metadata().threadId()).isEqualTo(thread);
+        assertThat(world.store.thread(TestWorld.ACCOUNT, thread)).extracting(EmailMessage::id)
+                .containsExactly(original.id(), byToken.id(), byReferences.id());
+    }
+
+    @Test
+    void aReplyToAMessageOutsideAnyConversationHasNone() {
+        assertThat(stored(receive("gmail-reply.eml")).metadata().threadId()).isNull();
     }
 
     @Test
@@ -182,7 +210,7 @@ class InboundTest {
         assertThat(second.commentId()).isEqualTo(first.commentId());
         assertThat(timeline()).hasSize(2);
         assertThat(attachmentFiles()).hasSize(1);
-        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0, 0));
+        assertThat(service.inboundCounts()).isEqualTo(new InboundCounts(1, 1, 0, 0, 0, 0));
     }
 
     @Test
