@@ -205,8 +205,9 @@ final class Claims {
         if (ids.isEmpty()) {
             return List.of();
         }
+        // A "being sent" mark left under an expired lease says nothing about the new owner.
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET lease_owner = ?,"
-                + " lease_expires_at = ? WHERE message_id = ?" + CLAIMABLE)) {
+                + " lease_expires_at = ?, sending = FALSE WHERE message_id = ?" + CLAIMABLE)) {
             for (Long id : ids) {
                 ps.setString(1, owner);
                 Sql.setInstant(ps, 2, expires);

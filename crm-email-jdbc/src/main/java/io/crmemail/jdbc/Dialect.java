@@ -31,6 +31,13 @@ public abstract class Dialect {
     /** Inserts a suppression (account_id, email, reason, created_at) unless the address is suppressed already. */
     abstract String insertSuppressionIfAbsent();
 
+    /**
+     * Runs {@code insert} (a plain {@code INSERT ... VALUES}) unless its key exists; false when it does, also when
+     * another transaction inserted the key concurrently. The caller's transaction stays usable either way, so a
+     * conditional update or a read can follow.
+     */
+    abstract boolean insertIfAbsent(Connection c, String insert, Sql.Binder binder) throws SQLException;
+
     /** Inserts a schema version row unless it is there (version, description, checksum, installed_at). */
     abstract String insertVersionIfAbsent();
 

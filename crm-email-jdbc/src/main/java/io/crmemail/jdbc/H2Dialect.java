@@ -1,6 +1,8 @@
 package io.crmemail.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Collections;
 
 /**
@@ -32,6 +34,21 @@ public final class H2Dialect extends Dialect {
                 + " CAST(? AS VARCHAR(64)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE))) s(account_id, email, reason, created_at)"
                 + " ON t.account_id = s.account_id AND t.email = s.email WHEN NOT MATCHED THEN"
                 + " INSERT (account_id, email, reason, created_at) VALUES (s.account_id, s.email, s.reason, s.created_at)";
+    }
+
+    @Override
+    boolean insertIfAbsent(Connection c, String insert, Sql.Binder binder) throws SQLException {
+        // H2 waits for a concurrent insert of the key to commit and then refuses ours; a failed statement does not
+        // end H2's transaction, so refusal is a plain answer here.
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            binder.bind(ps);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            if (JdbcStoreException.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -5,24 +5,28 @@ import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.signature.Signature;
+import io.crmemail.core.store.BounceReport;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.store.EmailStore;
-import io.crmemail.core.tracking.EventType;
-import io.crmemail.core.store.Suppression;
-import io.crmemail.core.store.BounceReport;
+import io.crmemail.core.store.IdempotencyRecord;
 import io.crmemail.core.store.InboundStored;
+import io.crmemail.core.store.MessageQuery;
 import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.TrackingToken;
+import io.crmemail.core.template.Template;
 import io.crmemail.core.tracking.EmailEvent;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
@@ -40,6 +44,9 @@ public final class JdbcEmailStore implements EmailStore {
     /** How often a save of a new integration is tried when another node took the same id meanwhile. */
     private static final int ID_RACE_ATTEMPTS = 5;
 
+    /** Expired idempotency keys are deleted at most this often per store, by whichever call comes first. */
+    private static final Duration IDEMPOTENCY_PRUNE_INTERVAL = Duration.ofHours(1);
+
     private final Dialect dialect;
     private final Tx tx;
     private final Messages messages;
@@ -49,6 +56,10 @@ public final class JdbcEmailStore implements EmailStore {
     private final Claims claims;
     private final Integrations integrations;
     private final Suppressions suppressions;
+    private final Tracking tracking;
+    private final IdempotencyKeys idempotencyKeys;
+    private final SendCounters sendCounters;
+    private final AtomicReference<Instant> nextIdempotencyPrune = new AtomicReference<>(Instant.MIN);
     private final SchemaMigrator migrator;
 
     /** A store with the dialect detected from the data source and no credential key. */
@@ -65,6 +76,9 @@ public final class JdbcEmailStore implements EmailStore {
         this.outbox = new Outbox(messages, events);
         this.claims = new Claims(dialect, messages);
         this.suppressions = new Suppressions(dialect);
+        this.tracking = new Tracking(messages, events);
+        this.idempotencyKeys = new IdempotencyKeys(dialect);
+        this.sendCounters = new SendCounters(dialect);
         this.integrations = new Integrations(b.credentialKey == null ? null : CredentialCipher.of(b.credentialKey));
         this.migrator = new SchemaMigrator(dialect, tx);
     }
@@ -119,6 +133,20 @@ public final class JdbcEmailStore implements EmailStore {
     }
 
     @Override
+    public List<EmailMessage> list(long accountId, MessageQuery query) {
+        Objects.requireNonNull(query, "query");
+        return tx.run(c -> MessageSearch.list(c, accountId, query));
+    }
+
+    @Override
+    public List<EmailMessage> thread(long accountId, String threadId) {
+        if (threadId == null) {
+            return List.of();
+        }
+        return tx.run(c -> MessageSearch.thread(c, accountId, threadId));
+    }
+
+    @Override
     public InboundStored storeInbound(NewEmail email) {
         Messages.validate(email);
         if (email.metadata().status().isPending()) {
@@ -162,7 +190,7 @@ public final class JdbcEmailStore implements EmailStore {
                 suppressions.add(c, message.accountId(), report.recipient(), "hard_bounce", report.at());
                 EmailStatus status = locked.get().status();
                 if (status == EmailStatus.SENT || status == EmailStatus.READ) {
-                    messages.update(c, messageId, locked.get().metadata().toBuilder().status(EmailStatus.BOUNCED)
+                    messages.update(c, locked.get(), locked.get().metadata().toBuilder().status(EmailStatus.BOUNCED)
                             .bouncedAt(Sql.micros(report.at())).error(report.describe()).build());
                 }
             }
@@ -234,7 +262,7 @@ public final class JdbcEmailStore implements EmailStore {
         if (owner == null) {
             return false;
         }
-        return tx.run(c -> Outbox.holdsLease(c, messageId, owner, now));
+        return tx.run(c -> Outbox.startSending(c, messageId, owner, now));
     }
 
     @Override
@@ -261,16 +289,19 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public boolean recordOpen(EmailEvent event) {
         Objects.requireNonNull(event, "event");
-        return tx.run(c -> {
-            events.insert(c, event);
-            Optional<Messages.Locked> message = messages.lock(c, event.messageId());
-            if (message.isEmpty() || message.get().status() != EmailStatus.SENT) {
-                return false;
-            }
-            messages.update(c, event.messageId(), message.get().metadata().toBuilder()
-                    .status(EmailStatus.READ).readAt(event.occurredAt()).build());
-            return true;
-        });
+        return tx.run(c -> tracking.open(c, event));
+    }
+
+    @Override
+    public boolean recordClick(EmailEvent event) {
+        Objects.requireNonNull(event, "event");
+        return tx.run(c -> tracking.click(c, event));
+    }
+
+    @Override
+    public Optional<EmailMessage> recordDelivered(long messageId, Instant at, Map<String, String> details) {
+        Objects.requireNonNull(at, "at");
+        return tx.run(c -> tracking.delivered(c, messageId, at, details));
     }
 
     @Override
@@ -305,6 +336,85 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public boolean deleteSignature(long id) {
         return tx.run(c -> Signatures.delete(c, id));
+    }
+
+    // ---- templates --------------------------------------------------------------------------------
+
+    @Override
+    public Template saveTemplate(Template template) {
+        Objects.requireNonNull(template, "template");
+        return tx.run(c -> Templates.save(c, template));
+    }
+
+    @Override
+    public Optional<Template> findTemplate(long id) {
+        return tx.run(c -> Templates.find(c, id));
+    }
+
+    @Override
+    public List<Template> templates(long accountId) {
+        return tx.run(c -> Templates.ofAccount(c, accountId));
+    }
+
+    @Override
+    public boolean deleteTemplate(long id) {
+        return tx.run(c -> Templates.delete(c, id));
+    }
+
+    // ---- idempotency keys and send counters --------------------------------------------------------
+
+    @Override
+    public IdempotencyRecord beginIdempotent(long accountId, String key, String requestHash, Instant now,
+                                             Instant expiresAt, Instant leaseUntil) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(requestHash, "requestHash");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        pruneIdempotencyKeys(now);
+        return tx.run(c -> idempotencyKeys.begin(c, accountId, key, requestHash, now, expiresAt, leaseUntil));
+    }
+
+    /** In its own transaction, so that the deletes never hold up or fail a request. */
+    private void pruneIdempotencyKeys(Instant now) {
+        Instant due = nextIdempotencyPrune.get();
+        if (now.isBefore(due) || !nextIdempotencyPrune.compareAndSet(due, now.plus(IDEMPOTENCY_PRUNE_INTERVAL))) {
+            return;
+        }
+        tx.run(c -> IdempotencyKeys.prune(c, now));
+    }
+
+    @Override
+    public void finishIdempotent(long accountId, String key, int status, String body) {
+        Objects.requireNonNull(key, "key");
+        tx.run(c -> {
+            IdempotencyKeys.finish(c, accountId, key, status, body);
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonIdempotent(long accountId, String key) {
+        Objects.requireNonNull(key, "key");
+        tx.run(c -> {
+            IdempotencyKeys.abandon(c, accountId, key);
+            return null;
+        });
+    }
+
+    @Override
+    public long reserveSends(long accountId, Instant windowStart, int count, long limit) {
+        Objects.requireNonNull(windowStart, "windowStart");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        return tx.run(c -> sendCounters.reserve(c, accountId, windowStart, count, limit));
+    }
+
+    @Override
+    public long sendsInWindow(long accountId, Instant windowStart) {
+        Objects.requireNonNull(windowStart, "windowStart");
+        return tx.run(c -> SendCounters.sends(c, accountId, windowStart));
     }
 
     // ---- integrations -----------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.crmemail.jdbc;
 
-import io.crmemail.core.json.EmailJson;
 import io.crmemail.core.message.CommentType;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
@@ -37,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Messages {
 
-    private static final String SELECT = "SELECT m.id, m.account_id, m.table_id, m.record_id, m.type, m.parent_id,"
+    static final String SELECT = "SELECT m.id, m.account_id, m.table_id, m.record_id, m.type, m.parent_id,"
             + " m.user_id, m.created_at, m.status, m.attempts, m.metadata, o.due_at"
             + " FROM crm_email_message m LEFT JOIN crm_email_outbox o ON o.message_id = m.id";
 
@@ -76,7 +75,8 @@ final class Messages {
         long id;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_message (account_id, table_id,"
                         + " record_id, type, parent_id, user_id, created_at, status, attempts, message_id, inbound_key,"
-                        + " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, " + dialect.jsonParameter() + ")",
+                        + " metadata, " + String.join(", ", MessageColumns.NAMES) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0,"
+                        + " ?, ?, " + dialect.jsonParameter() + ", ?, ?, ?, ?)",
                 new String[] {"id"})) {
             ps.setLong(1, email.accountId());
             ps.setLong(2, email.record().tableId());
@@ -88,7 +88,8 @@ final class Messages {
             ps.setString(8, metadata.status().wire());
             ps.setString(9, metadata.messageId());
             ps.setString(10, inboundKey(email.type(), metadata.messageId()));
-            ps.setString(11, EmailJson.write(metadata));
+            ps.setString(11, MetadataJson.write(metadata));
+            MessageColumns.bind(ps, 12, email.type(), metadata);
             ps.executeUpdate();
             id = generatedId(ps);
         }
@@ -160,7 +161,7 @@ final class Messages {
                 Instant at = email.metadata().receivedAt() != null ? email.metadata().receivedAt() : email.createdAt();
                 EmailMetadata metadata = parent.get().metadata();
                 if (metadata.repliedAt() == null) {
-                    update(c, email.parentId(), metadata.toBuilder().repliedAt(at).build());
+                    update(c, parent.get(), metadata.toBuilder().repliedAt(at).build());
                 }
                 events.insert(c, EmailEvent.of(email.parentId(), EventType.REPLY, at,
                         Map.of("commentId", String.valueOf(stored.id()))));
@@ -186,31 +187,35 @@ final class Messages {
     }
 
     /** A message's status and metadata, read with a row lock for a read-modify-write. */
-    record Locked(EmailStatus status, EmailMetadata metadata) {
+    record Locked(long id, CommentType type, EmailStatus status, EmailMetadata metadata) {
     }
 
     Optional<Locked> lock(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
+                "SELECT type, status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
-                return Optional.of(new Locked(status, readMetadata(rs.getString("metadata")).toBuilder()
-                        .status(status).build()));
+                return Optional.of(new Locked(id, CommentType.fromWire(rs.getString("type")), status,
+                        MetadataJson.read(rs.getString("metadata")).toBuilder().status(status).build()));
             }
         }
     }
 
-    /** Rewrites status and metadata (attempts and the next attempt stay where they are kept). */
-    void update(Connection c, long id, EmailMetadata metadata) throws SQLException {
+    /**
+     * Rewrites status, metadata and the columns derived from it (attempts and the next attempt stay where they
+     * are kept).
+     */
+    void update(Connection c, Locked row, EmailMetadata metadata) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET status = ?, metadata = "
-                + dialect.jsonParameter() + " WHERE id = ?")) {
+                + dialect.jsonParameter() + ", " + MessageColumns.ASSIGNMENTS + " WHERE id = ?")) {
             ps.setString(1, metadata.status().wire());
-            ps.setString(2, EmailJson.write(metadata));
-            ps.setLong(3, id);
+            ps.setString(2, MetadataJson.write(metadata));
+            int next = MessageColumns.bind(ps, 3, row.type(), metadata);
+            ps.setLong(next, row.id());
             ps.executeUpdate();
         }
     }
@@ -271,17 +276,12 @@ final class Messages {
         return result;
     }
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private static Optional<EmailMessage> first(Connection c, String sql, Binder binder) throws SQLException {
+    private static Optional<EmailMessage> first(Connection c, String sql, Sql.Binder binder) throws SQLException {
         List<EmailMessage> all = list(c, sql, binder);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
     }
 
-    private static List<EmailMessage> list(Connection c, String sql, Binder binder) throws SQLException {
+    static List<EmailMessage> list(Connection c, String sql, Sql.Binder binder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
@@ -295,7 +295,7 @@ final class Messages {
     }
 
     private static EmailMessage map(ResultSet rs) throws SQLException {
-        EmailMetadata metadata = readMetadata(rs.getString("metadata")).toBuilder()
+        EmailMetadata metadata = MetadataJson.read(rs.getString("metadata")).toBuilder()
                 .status(EmailStatus.fromWire(rs.getString("status")))
                 .attempts(rs.getInt("attempts"))
                 .nextAttemptAt(Sql.getInstant(rs, "due_at"))
@@ -304,10 +304,6 @@ final class Messages {
                 new RecordRef(rs.getLong("table_id"), rs.getLong("record_id")),
                 CommentType.fromWire(rs.getString("type")), Sql.getLong(rs, "parent_id"), Sql.getLong(rs, "user_id"),
                 Sql.getInstant(rs, "created_at"), metadata);
-    }
-
-    private static EmailMetadata readMetadata(String json) {
-        return EmailJson.read(json, EmailMetadata.class);
     }
 
     static long generatedId(Statement statement) throws SQLException {

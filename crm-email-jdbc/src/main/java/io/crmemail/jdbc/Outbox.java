@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Outcomes, releases, lease checks and cancels of outbox entries. Every operation locks the outbox row
+ * Outcomes, releases, the "being sent" mark and cancels of outbox entries. Every operation locks the outbox row
  * before the message row, in the same order as the claim, so they cannot deadlock with each other.
  */
 final class Outbox {
@@ -57,14 +57,14 @@ final class Outbox {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET due_at = ?,"
-                    + " lease_owner = NULL, lease_expires_at = NULL WHERE message_id = ?")) {
+                    + " lease_owner = NULL, lease_expires_at = NULL, sending = FALSE WHERE message_id = ?")) {
                 Sql.setInstant(ps, 1, update.nextAttemptAt());
                 ps.setLong(2, messageId);
                 ps.executeUpdate();
             }
             after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
         }
-        messages.update(c, messageId, after);
+        messages.update(c, locked.get(), after);
         if (update.event() != null) {
             events.insert(c, update.event());
         }
@@ -73,7 +73,7 @@ final class Outbox {
 
     void release(Connection c, long messageId, String owner) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET lease_owner = NULL,"
-                + " lease_expires_at = NULL WHERE message_id = ? AND lease_owner = ?")) {
+                + " lease_expires_at = NULL, sending = FALSE WHERE message_id = ? AND lease_owner = ?")) {
             ps.setLong(1, messageId);
             ps.setString(2, owner);
             if (ps.executeUpdate() == 0) {
@@ -83,24 +83,31 @@ final class Outbox {
         Messages.addAttempts(c, List.of(messageId), -1);
     }
 
-    static boolean holdsLease(Connection c, long messageId, String owner, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM crm_email_outbox"
+    /** One conditional update: it both checks the lease and marks the entry, so a cancel sees one or the other. */
+    static boolean startSending(Connection c, long messageId, String owner, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET sending = TRUE"
                 + " WHERE message_id = ? AND lease_owner = ? AND lease_expires_at > ?")) {
             ps.setLong(1, messageId);
             ps.setString(2, owner);
             Sql.setInstant(ps, 3, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
+            return ps.executeUpdate() > 0;
         }
     }
 
     Optional<EmailMessage> cancel(Connection c, long messageId, Instant at) throws SQLException {
-        // A message is pending exactly while it has an outbox entry; deleting it decides the race with a worker.
-        if (delete(c, messageId)) {
+        // A message is pending exactly while it has an outbox entry; deleting it decides the race with a worker,
+        // unless the worker marked it as being sent first (and its lease still runs).
+        boolean deleted;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM crm_email_outbox WHERE message_id = ?"
+                + " AND (sending = FALSE OR lease_expires_at IS NULL OR lease_expires_at <= ?)")) {
+            ps.setLong(1, messageId);
+            Sql.setInstant(ps, 2, at);
+            deleted = ps.executeUpdate() > 0;
+        }
+        if (deleted) {
             Optional<Messages.Locked> locked = messages.lock(c, messageId);
             if (locked.isPresent()) {
-                messages.update(c, messageId, locked.get().metadata().toBuilder()
+                messages.update(c, locked.get(), locked.get().metadata().toBuilder()
                         .status(EmailStatus.CANCELLED).cancelledAt(at).nextAttemptAt(null).build());
                 events.insert(c, EmailEvent.of(messageId, EventType.CANCELLED, at, Map.of()));
             }

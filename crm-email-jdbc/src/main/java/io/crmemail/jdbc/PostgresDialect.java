@@ -36,6 +36,16 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean insertIfAbsent(Connection c, String insert, Sql.Binder binder) throws SQLException {
+        // A failed statement would abort the whole transaction on PostgreSQL, hence ON CONFLICT; it also waits for a
+        // concurrent insert of the key to commit or roll back before deciding.
+        try (PreparedStatement ps = c.prepareStatement(insert + " ON CONFLICT DO NOTHING")) {
+            binder.bind(ps);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    @Override
     String insertVersionIfAbsent() {
         return "INSERT INTO crm_email_schema_version (version, description, checksum, installed_at)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";

@@ -24,14 +24,26 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaMigrator {
 
-    /** One versioned script. New versions are appended here and added as files for every dialect. */
-    record Version(int number, String description) {
+    /**
+     * One versioned script. New versions are appended here and added as files for every dialect. {@code after}
+     * runs in the same transaction right after the script, for what plain SQL cannot do on both databases.
+     */
+    record Version(int number, String description, Tx.Work<Void> after) {
+        Version(int number, String description) {
+            this(number, description, c -> null);
+        }
+
         String resource(Dialect dialect) {
             return "db/crm-email/" + dialect.name() + "/V" + number + "__" + description + ".sql";
         }
     }
 
-    static final List<Version> VERSIONS = List.of(new Version(1, "crm_email_schema"), new Version(2, "inbound_key"));
+    static final List<Version> VERSIONS = List.of(new Version(1, "crm_email_schema"), new Version(2, "inbound_key"),
+            new Version(3, "v1_operations", c -> {
+                // Deriving recipients from stored JSON needs the address parser, which SQL does not have.
+                MessageColumns.backfill(c);
+                return null;
+            }));
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
     /** Serialises migrations within one JVM (the dialect's lock covers other nodes where it can). */
@@ -39,10 +51,17 @@ final class SchemaMigrator {
 
     private final Dialect dialect;
     private final Tx tx;
+    private final List<Version> versions;
 
     SchemaMigrator(Dialect dialect, Tx tx) {
+        this(dialect, tx, VERSIONS);
+    }
+
+    /** Migrates only up to the given versions: tests use it to build a database as an older release left it. */
+    SchemaMigrator(Dialect dialect, Tx tx, List<Version> versions) {
         this.dialect = dialect;
         this.tx = tx;
+        this.versions = versions;
     }
 
     int migrate() {
@@ -56,7 +75,7 @@ final class SchemaMigrator {
                 }
                 Map<Integer, Long> applied = applied(c);
                 int count = 0;
-                for (Version version : VERSIONS) {
+                for (Version version : versions) {
                     String script = read(version.resource(dialect));
                     long checksum = checksum(script);
                     Long recorded = applied.get(version.number());
@@ -68,6 +87,7 @@ final class SchemaMigrator {
                         continue;
                     }
                     apply(c, script);
+                    version.after().run(c);
                     record(c, version, checksum);
                     log.info("applied crm-email schema V{}__{} ({})", version.number(), version.description(), dialect);
                     count++;

@@ -17,6 +17,12 @@ final class Sql {
     private Sql() {
     }
 
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
     /** Both databases keep microseconds; truncating here makes what we return equal to what we read back. */
     static Instant micros(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);

@@ -10,6 +10,7 @@ import io.crmemail.core.message.CommentType;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
+import io.crmemail.core.store.MessageQuery;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.store.NewToken;
 import io.crmemail.core.store.TokenKind;
@@ -88,7 +89,7 @@ class JdbcEmailStoreTest {
             assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM crm_email_schema_version"))
                     .isEqualTo(String.valueOf(SchemaMigrator.VERSIONS.size()));
             for (String table : List.of("crm_email_template", "crm_email_idempotency", "crm_email_attachment",
-                    "crm_email_suppression")) {
+                    "crm_email_suppression", "crm_email_send_window")) {
                 assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM " + table)).isEqualTo("0");
             }
         }
@@ -162,6 +163,37 @@ class JdbcEmailStoreTest {
                     .isEqualTo("<t1@acme.com>");
             assertThat(queryString(db.dataSource(), "SELECT metadata FROM crm_email_message WHERE id = " + id))
                     .contains("\"subject\"").contains("Hello");
+            assertThat(queryString(db.dataSource(), "SELECT recipients FROM crm_email_message WHERE id = " + id))
+                    .isEqualTo("|lead@example.org|");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void migratingToV3DerivesTheSearchColumnsOfMessagesStoredBefore(String name, Supplier<TestDatabase> database,
+                                                                     Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = JdbcEmailStore.builder(db.dataSource()).build();
+            new SchemaMigrator(store.dialect(), new Tx(db.dataSource()), SchemaMigrator.VERSIONS.subList(0, 2)).migrate();
+            EmailMetadata sent = email("old").metadata().toBuilder().status(EmailStatus.SENT)
+                    .to(List.of("Jane Doe <Jane@Example.org>")).sentAt(NOW.plusSeconds(5)).build();
+            // As the previous release wrote a message: no derived columns.
+            try (Connection c = db.dataSource().getConnection();
+                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_message (account_id,"
+                         + " table_id, record_id, type, created_at, status, attempts, message_id, metadata)"
+                         + " VALUES (1, 1, 1, 'email_out', ?, 'sent', 1, '<old@acme.com>', "
+                         + store.dialect().jsonParameter() + ")")) {
+                ps.setObject(1, java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+                ps.setString(2, io.crmemail.core.json.EmailJson.write(sent));
+                ps.executeUpdate();
+            }
+
+            assertThat(store.migrate()).isEqualTo(SchemaMigrator.VERSIONS.size() - 2);
+
+            MessageQuery byRecipient = new MessageQuery(null, null, "jane@example.org", null, null, null, null, null,
+                    NOW.plusSeconds(5), NOW.plusSeconds(6), null, 10);
+            assertThat(store.list(1, byRecipient)).singleElement()
+                    .satisfies(m -> assertThat(m.metadata().messageId()).isEqualTo("<old@acme.com>"));
         }
     }
 

@@ -51,14 +51,10 @@ public interface EmailStore {
     /**
      * An account's messages matching the query, newest (highest id) first, at most {@code query.limit()}.
      */
-    default List<EmailMessage> list(long accountId, MessageQuery query) {
-        throw new UnsupportedOperationException("TODO list");
-    }
+    List<EmailMessage> list(long accountId, MessageQuery query);
 
     /** The messages of one conversation ({@code metadata.threadId}) of an account, oldest first. */
-    default List<EmailMessage> thread(long accountId, String threadId) {
-        throw new UnsupportedOperationException("TODO thread");
-    }
+    List<EmailMessage> thread(long accountId, String threadId);
 
     // ---- delivery -------------------------------------------------------------------------------
 
@@ -89,9 +85,7 @@ public interface EmailStore {
      *
      * @return false when the worker must not transmit (entry gone or lease lost)
      */
-    default boolean startSending(long messageId, String owner, Instant now) {
-        throw new UnsupportedOperationException("TODO startSending");
-    }
+    boolean startSending(long messageId, String owner, Instant now);
 
     /**
      * Cancels a message that is still pending: status becomes cancelled, cancelledAt is stamped, the
@@ -158,17 +152,13 @@ public interface EmailStore {
      *
      * @return true when this call stamped {@code firstClickedAt}
      */
-    default boolean recordClick(EmailEvent event) {
-        throw new UnsupportedOperationException("TODO recordClick");
-    }
+    boolean recordClick(EmailEvent event);
 
     /**
      * Records a delivery report: a {@code delivered} event with the details and, when not yet set,
      * {@code deliveredAt}. Empty when there is no such message.
      */
-    default Optional<EmailMessage> recordDelivered(long messageId, Instant at, java.util.Map<String, String> details) {
-        throw new UnsupportedOperationException("TODO recordDelivered");
-    }
+    Optional<EmailMessage> recordDelivered(long messageId, Instant at, java.util.Map<String, String> details);
 
     /** Records an event on its own. Returns it with its id. */
     EmailEvent addEvent(EmailEvent event);
@@ -198,22 +188,14 @@ public interface EmailStore {
      *
      * @throws DuplicateNameException when another template of the account has the same name
      */
-    default io.crmemail.core.template.Template saveTemplate(io.crmemail.core.template.Template template) {
-        throw new UnsupportedOperationException("TODO saveTemplate");
-    }
+    io.crmemail.core.template.Template saveTemplate(io.crmemail.core.template.Template template);
 
-    default Optional<io.crmemail.core.template.Template> findTemplate(long id) {
-        throw new UnsupportedOperationException("TODO findTemplate");
-    }
+    Optional<io.crmemail.core.template.Template> findTemplate(long id);
 
     /** An account's templates, by id. */
-    default List<io.crmemail.core.template.Template> templates(long accountId) {
-        throw new UnsupportedOperationException("TODO templates");
-    }
+    List<io.crmemail.core.template.Template> templates(long accountId);
 
-    default boolean deleteTemplate(long id) {
-        throw new UnsupportedOperationException("TODO deleteTemplate");
-    }
+    boolean deleteTemplate(long id);
 
     // ---- idempotency keys and send counters --------------------------------------------------------
 
@@ -224,20 +206,14 @@ public interface EmailStore {
      * hash, in flight, expiring at {@code expiresAt}, leased until {@code leaseUntil}. Under concurrent calls
      * with the same key exactly one acquires it, across nodes.
      */
-    default IdempotencyRecord beginIdempotent(long accountId, String key, String requestHash, Instant now,
-                                              Instant expiresAt, Instant leaseUntil) {
-        throw new UnsupportedOperationException("TODO beginIdempotent");
-    }
+    IdempotencyRecord beginIdempotent(long accountId, String key, String requestHash, Instant now,
+                                              Instant expiresAt, Instant leaseUntil);
 
     /** Saves the response of the request that holds the key; later requests with the key get it back. */
-    default void finishIdempotent(long accountId, String key, int status, String body) {
-        throw new UnsupportedOperationException("TODO finishIdempotent");
-    }
+    void finishIdempotent(long accountId, String key, int status, String body);
 
     /** Gives up a key held in flight (the request failed on our side), so that a retry can take it. */
-    default void abandonIdempotent(long accountId, String key) {
-        throw new UnsupportedOperationException("TODO abandonIdempotent");
-    }
+    void abandonIdempotent(long accountId, String key);
 
     /**
      * Atomically adds {@code count} sends to the account's counter for the window starting at
@@ -246,14 +222,10 @@ public interface EmailStore {
      *
      * @return the new total, or -1 when the sends do not fit (nothing changed)
      */
-    default long reserveSends(long accountId, Instant windowStart, int count, long limit) {
-        throw new UnsupportedOperationException("TODO reserveSends");
-    }
+    long reserveSends(long accountId, Instant windowStart, int count, long limit);
 
     /** The account's sends counted in the window starting at {@code windowStart} (0 when none). */
-    default long sendsInWindow(long accountId, Instant windowStart) {
-        throw new UnsupportedOperationException("TODO sendsInWindow");
-    }
+    long sendsInWindow(long accountId, Instant windowStart);
 
     // ---- integrations -----------------------------------------------------------------------------
 
