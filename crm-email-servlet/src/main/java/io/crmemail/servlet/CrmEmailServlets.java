@@ -6,6 +6,7 @@ import io.crmemail.core.json.EmailJson;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,8 @@ public final class CrmEmailServlets {
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** Default limit of a raw message posted to the inbound webhook: 50 MB. */
     public static final long DEFAULT_MAX_WEBHOOK_BYTES = 50L * 1024 * 1024;
+    /** Default bound of a v1 send with {@code "wait": true}. */
+    public static final Duration DEFAULT_SEND_WAIT_LIMIT = Duration.ofSeconds(10);
 
     /**
      * One servlet and the URL patterns it must be mapped to.
@@ -56,13 +59,24 @@ public final class CrmEmailServlets {
         new PixelEndpoint(b.email).register(pixel);
         Router webhook = new Router();
         new WebhookEndpoint(b.email, b.maxWebhookBytes).register(webhook);
+        Router click = new Router();
+        new ClickEndpoint(b.email).register(click);
+        Router v1 = new Router();
+        V1Gate gate = new V1Gate(b.email, guard, b.accessPolicy);
+        V1Idempotency idempotency = new V1Idempotency(b.email);
+        V1EmailEndpoints emails = new V1EmailEndpoints(b.email, gate, idempotency, bodies, b.sendWaitLimit);
+        emails.register(v1);
+        new V1BatchEndpoint(b.email, gate, idempotency, bodies).register(v1);
+        new V1TemplateEndpoints(b.email, gate, idempotency, bodies).register(v1);
 
         servlets = List.of(
                 new ServletMount("crm-email-api", new RoutedServlet(api, mapper), List.of("/api/email/*")),
                 new ServletMount("crm-email-table", new RoutedServlet(table, mapper), List.of("/api/table/*")),
                 new ServletMount("crm-email-pixel", new RoutedServlet(pixel, mapper), List.of("/email/pixel/*")),
                 new ServletMount("crm-email-webhook", new RoutedServlet(webhook, mapper),
-                        List.of("/webhooks/email_receive")));
+                        List.of("/webhooks/email_receive")),
+                new ServletMount("crm-email-click", new RoutedServlet(click, mapper), List.of("/email/click/*")),
+                new ServletMount("crm-email-v1", new RoutedServlet(v1, mapper, ErrorStyle.V1), List.of("/api/v1/*")));
     }
 
     public static Builder builder(EmailService emailService) {
@@ -97,6 +111,7 @@ public final class CrmEmailServlets {
         private AccessPolicy accessPolicy;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long maxWebhookBytes = DEFAULT_MAX_WEBHOOK_BYTES;
+        private Duration sendWaitLimit = DEFAULT_SEND_WAIT_LIMIT;
 
         private Builder(EmailService email) {
             this.email = Objects.requireNonNull(email, "emailService");
@@ -110,6 +125,14 @@ public final class CrmEmailServlets {
         public Builder maxBodyBytes(long v) { maxBodyBytes = positive(v, "maxBodyBytes"); return this; }
         /** Largest raw message on the inbound webhook in bytes (default 50 MB); larger ones get 413. */
         public Builder maxWebhookBytes(long v) { maxWebhookBytes = positive(v, "maxWebhookBytes"); return this; }
+        /** How long a v1 send with {@code "wait": true} waits for the first delivery attempt (default 10 s). */
+        public Builder sendWaitLimit(Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("sendWaitLimit must be positive");
+            }
+            sendWaitLimit = v;
+            return this;
+        }
 
         public CrmEmailServlets build() {
             Objects.requireNonNull(authenticator, "authenticator is required");
