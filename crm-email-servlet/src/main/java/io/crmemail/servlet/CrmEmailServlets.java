@@ -7,7 +7,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The CRM record email endpoints as a handful of servlets, mounted with one call:
@@ -40,7 +42,16 @@ public final class CrmEmailServlets {
     public record ServletMount(String name, HttpServlet servlet, List<String> urlPatterns) {
     }
 
+    /**
+     * How the OpenAPI document writes a route whose template a router cannot say in OpenAPI terms: a
+     * {@code {rest*}} catch-all. Any other {@code {name*}} becomes {@code {name}}.
+     */
+    private static final Map<String, String> DOCUMENTED_AS = Map.of(
+            "/email/pixel/{rest*}", "/email/pixel/{token}.png",
+            "/email/click/{rest*}", "/email/click/{token}");
+
     private final List<ServletMount> servlets;
+    private final List<String> routes;
 
     private CrmEmailServlets(Builder b) {
         ObjectMapper mapper = EmailJson.mapper();
@@ -63,6 +74,16 @@ public final class CrmEmailServlets {
                 new ServletMount("crm-email-pixel", new RoutedServlet(pixel, mapper), List.of("/email/pixel/*")),
                 new ServletMount("crm-email-webhook", new RoutedServlet(webhook, mapper),
                         List.of("/webhooks/email_receive")));
+        routes = routesOf(api, table, pixel, webhook);
+    }
+
+    private static List<String> routesOf(Router... routers) {
+        return Stream.of(routers).flatMap(r -> r.routes().stream()).map(route -> {
+            int space = route.indexOf(' ');
+            String template = route.substring(space + 1);
+            return route.substring(0, space + 1)
+                    + DOCUMENTED_AS.getOrDefault(template, template.replaceAll("\\{(\\w+)\\*}", "{$1}"));
+        }).toList();
     }
 
     public static Builder builder(EmailService emailService) {
@@ -72,6 +93,14 @@ public final class CrmEmailServlets {
     /** The servlets with their URL patterns, for containers where you register servlets yourself. */
     public List<ServletMount> servlets() {
         return servlets;
+    }
+
+    /**
+     * Every route the servlets serve, as {@code "METHOD /path/{param}"} in the form of the OpenAPI document
+     * ({@code io/crmemail/servlet/openapi.yaml}), e.g. {@code "GET /email/pixel/{token}.png"}.
+     */
+    List<String> routes() {
+        return routes;
     }
 
     /**
