@@ -67,6 +67,11 @@ final class V1Views {
     record TemplateBody(String name, String subject, String html, String text) {
     }
 
+    /** An upload: {@code {storage_key, filename, size, content_type}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Upload(String storageKey, String filename, long size, String contentType) {
+    }
+
     /** What a delete answers: {@code {id, deleted: true}}. */
     record Deleted(long id, boolean deleted) {
     }
