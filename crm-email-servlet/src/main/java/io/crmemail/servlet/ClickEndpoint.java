@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /email/click/{token}}: public. A known token is recorded as a click and redirected (302) to the
@@ -14,9 +16,10 @@ import java.util.regex.Pattern;
 final class ClickEndpoint {
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,200}");
-    private static final byte[] NOT_FOUND = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Link not found"
-            + "</title></head><body><h1>Link not found</h1><p>This link is unknown or no longer valid.</p></body></html>")
-            .getBytes(StandardCharsets.UTF_8);
+    private static final Logger log = LoggerFactory.getLogger(ClickEndpoint.class);
+    private static final byte[] NOT_FOUND = page("Link not found", "This link is unknown or no longer valid.");
+    private static final byte[] UNAVAILABLE = page("Try again", "This link cannot be followed right now; please try "
+            + "again in a moment.");
 
     private final EmailService email;
 
@@ -32,6 +35,11 @@ final class ClickEndpoint {
      * Links may hold spaces or non-ASCII characters (browsers accept them in href); a header may not. They are
      * percent-encoded as UTF-8, which is what a browser would have requested anyway.
      */
+    private static byte[] page(String title, String text) {
+        return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
+                + title + "</h1><p>" + text + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
+    }
+
     static String headerSafe(String url) {
         StringBuilder out = new StringBuilder(url.length() + 16);
         for (byte b : url.getBytes(StandardCharsets.UTF_8)) {
@@ -48,19 +56,32 @@ final class ClickEndpoint {
 
     private void click(Exchange ex) throws IOException {
         String token = ex.param("token");
-        Optional<String> target = TOKEN.matcher(token).matches()
-                ? email.trackClick(token, ex.request().getHeader("User-Agent"), ex.request().getRemoteAddr())
-                : Optional.empty();
         ex.response().setHeader("Cache-Control", "no-store");
+        Optional<String> target;
+        try {
+            target = TOKEN.matcher(token).matches()
+                    ? email.trackClick(token, ex.request().getHeader("User-Agent"), ex.request().getRemoteAddr())
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            // The store could not say: the link may well be good, so "not found" would be a lie. Ask for a retry.
+            log.warn("request {}: click lookup failed", ex.requestId(), e);
+            ex.response().setHeader("Retry-After", "5");
+            page(ex, 503, UNAVAILABLE);
+            return;
+        }
         if (target.isPresent()) {
             ex.response().setStatus(302);
             ex.response().setHeader("Location", headerSafe(target.get()));
             ex.response().setHeader("Referrer-Policy", "no-referrer");
             return;
         }
-        ex.response().setStatus(404);
+        page(ex, 404, NOT_FOUND);
+    }
+
+    private static void page(Exchange ex, int status, byte[] html) throws IOException {
+        ex.response().setStatus(status);
         ex.response().setContentType("text/html;charset=utf-8");
-        ex.response().setContentLength(NOT_FOUND.length);
-        ex.response().getOutputStream().write(NOT_FOUND);
+        ex.response().setContentLength(html.length);
+        ex.response().getOutputStream().write(html);
     }
 }
