@@ -1,6 +1,7 @@
 package io.crmemail.servlet;
 
 import io.crmemail.core.EmailException;
+import io.crmemail.core.RateLimitedException;
 import io.crmemail.core.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,19 +57,19 @@ final class ErrorResponses {
         exchange.response().setHeader("Connection", "close");
     }
 
-    static void write(Exchange exchange, Exception failure) {
+    static void write(Exchange exchange, Exception failure, ErrorStyle style) {
         int status;
-        ErrorBody body;
+        Object body;
         if (failure instanceof ApiException api) {
             status = api.status();
-            body = ErrorBody.of(api.code(), api.getMessage(), api.field());
+            body = style.body(api.code(), api.getMessage(), api.field());
         } else if (failure instanceof EmailException email) {
             status = status(email.code());
-            body = ErrorBody.of(email.code().code(), email.getMessage(), email.field());
+            body = style.body(email.code().code(), email.getMessage(), email.field());
         } else {
             log.error("request {} {} {} failed", exchange.requestId(), exchange.method(), exchange.path(), failure);
             status = 500;
-            body = ErrorBody.of("internal_error", "internal error (request id " + exchange.requestId() + ")", null);
+            body = style.body("internal_error", "internal error (request id " + exchange.requestId() + ")", null);
         }
         if (exchange.response().isCommitted()) {
             log.warn("request {}: cannot send error {} after the response was committed", exchange.requestId(), status);
@@ -78,6 +79,9 @@ final class ErrorResponses {
         settleUnreadBody(exchange, status);
         if (status == 401) {
             exchange.response().setHeader("WWW-Authenticate", "Bearer");
+        }
+        if (failure instanceof RateLimitedException limited) {
+            exchange.response().setHeader("Retry-After", String.valueOf(Math.max(1, limited.retryAfter().toSeconds())));
         }
         try {
             exchange.json(status, body);

@@ -14,6 +14,8 @@ final class Exchange {
     private final String requestId;
     private final ObjectMapper mapper;
     private Map<String, String> params = Map.of();
+    private Written written;
+    private boolean deferred;
 
     Exchange(HttpServletRequest request, HttpServletResponse response, ObjectMapper mapper) {
         this.request = request;
@@ -65,10 +67,46 @@ final class Exchange {
     }
 
     void json(int status, Object body) throws IOException {
-        response.setStatus(status);
+        bytes(status, mapper.writeValueAsBytes(body));
+    }
+
+    /** Writes a JSON body already serialised (a replayed response, say). */
+    void bytes(int status, byte[] json) throws IOException {
+        written = new Written(status, json);
+        if (!deferred) {
+            send(written);
+        }
+    }
+
+    /** From now on responses are kept until {@link #flush()}: an idempotency key is saved before the client sees them. */
+    void defer() {
+        deferred = true;
+    }
+
+    /** Sends the kept response, if any. */
+    void flush() throws IOException {
+        deferred = false;
+        if (written != null) {
+            send(written);
+        }
+    }
+
+    private void send(Written out) throws IOException {
+        byte[] json = out.body();
+        response.setStatus(out.status());
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        mapper.writeValue(response.getOutputStream(), body);
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
+    }
+
+    /** The JSON response written by this exchange, or null; idempotency keys save it for replays. */
+    Written written() {
+        return written;
+    }
+
+    /** A JSON response as it went out. */
+    record Written(int status, byte[] body) {
     }
 }

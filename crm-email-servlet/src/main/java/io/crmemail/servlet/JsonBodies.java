@@ -42,6 +42,46 @@ final class JsonBodies {
         }
     }
 
+    /**
+     * The raw JSON body under the same rules as {@link #read} (content type, size), for callers that need the
+     * bytes too (idempotency fingerprints). No body reads as an empty array.
+     */
+    byte[] raw(HttpServletRequest request) throws IOException {
+        if (!hasBody(request)) {
+            return new byte[0];
+        }
+        if (!MediaTypes.is(request.getContentType(), "application/json")) {
+            throw ApiException.unsupportedMediaType("this endpoint accepts application/json, not "
+                    + (request.getContentType() == null ? "a body without Content-Type" : request.getContentType()));
+        }
+        return readLimited(request);
+    }
+
+    /**
+     * Parses a v1 body: unknown fields are refused (a misspelt field must not silently drop content); a blank
+     * body is null.
+     */
+    <T> T strict(byte[] json, Class<T> type) {
+        if (new String(json, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return null;
+        }
+        try {
+            return mapper.readerFor(type)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(json);
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException jpe) {
+                throw JsonErrors.toApi(jpe);
+            }
+            throw ApiException.validation(null, "malformed JSON");
+        }
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
     private byte[] readLimited(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > maxBytes) {
             throw ApiException.payloadTooLarge(maxBytes);

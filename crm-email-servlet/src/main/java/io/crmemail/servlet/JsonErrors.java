@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -26,6 +27,10 @@ final class JsonErrors {
     static ApiException toApi(JsonProcessingException e) {
         if (e instanceof ValueInstantiationException vie) {
             return missingComponent(vie);
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String field = path(unknown.getPath());
+            return ApiException.validation(field, "unknown field " + field);
         }
         if (e instanceof MismatchedInputException mie) {
             String field = path(mie.getPath());

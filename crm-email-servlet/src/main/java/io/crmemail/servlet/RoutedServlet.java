@@ -13,10 +13,16 @@ final class RoutedServlet extends HttpServlet {
 
     private final Router router;
     private final ObjectMapper mapper;
+    private final ErrorStyle errors;
 
     RoutedServlet(Router router, ObjectMapper mapper) {
+        this(router, mapper, ErrorStyle.CRM);
+    }
+
+    RoutedServlet(Router router, ObjectMapper mapper, ErrorStyle errors) {
         this.router = router;
         this.mapper = mapper;
+        this.errors = errors;
     }
 
     @Override
@@ -25,7 +31,7 @@ final class RoutedServlet extends HttpServlet {
         try {
             router.dispatch(exchange);
         } catch (Exception e) {
-            ErrorResponses.write(exchange, e);
+            ErrorResponses.write(exchange, e, errors);
         }
     }
 }

@@ -22,7 +22,7 @@ final class Router {
         void handle(Exchange exchange) throws IOException;
     }
 
-    private record Route(String method, Pattern pattern, List<String> names, Handler handler) {
+    private record Route(String method, String template, Pattern pattern, List<String> names, Handler handler) {
     }
 
     private static final Pattern PARAM = Pattern.compile("\\{(\\w+)(\\*?)}");
@@ -41,8 +41,13 @@ final class Router {
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(method, Pattern.compile(regex.toString()), List.copyOf(names), handler));
+        routes.add(new Route(method, template, Pattern.compile(regex.toString()), List.copyOf(names), handler));
         return this;
+    }
+
+    /** Every route as {@code "METHOD template"}, e.g. {@code "POST /api/email/signature/{id}/update"}, in order. */
+    List<String> routes() {
+        return routes.stream().map(r -> r.method() + " " + r.template()).toList();
     }
 
     void dispatch(Exchange exchange) throws IOException {

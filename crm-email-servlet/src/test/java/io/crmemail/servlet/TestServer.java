@@ -46,8 +46,12 @@ final class TestServer implements AutoCloseable {
     /** The access policy throws for this table, to see what an unexpected failure looks like. */
     static final long BROKEN_TABLE = 666;
 
+    /** User 77 of account 2: sees nothing of account 1. */
+    static final String OTHER_ACCOUNT_TOKEN = "token-account-2";
+
     private static final Map<String, Caller> USERS = Map.of(
             TOKEN, TestWorld.CALLER,
+            OTHER_ACCOUNT_TOKEN, new Caller(2, 77),
             OTHER_USER_TOKEN, new Caller(TestWorld.ACCOUNT, 43),
             READ_ONLY_TOKEN, new Caller(TestWorld.ACCOUNT, READ_ONLY_USER));
 
@@ -92,10 +96,18 @@ final class TestServer implements AutoCloseable {
     /** As {@link #start(Path, int, Consumer)}, with the service's store wrapped (e.g. to simulate an outage). */
     static TestServer start(Path temp, int smtpPort, Consumer<CrmEmailServlets.Builder> servletConfig,
                             java.util.function.UnaryOperator<EmailStore> wrapStore) {
+        return start(temp, smtpPort, servletConfig, wrapStore, b -> { });
+    }
+
+    /** As above, with the service's builder adjusted too (send caps, say). */
+    static TestServer start(Path temp, int smtpPort, Consumer<CrmEmailServlets.Builder> servletConfig,
+                            java.util.function.UnaryOperator<EmailStore> wrapStore,
+                            Consumer<EmailService.Builder> serviceConfig) {
         TestWorld world = new TestWorld(temp, smtpPort, newStore(temp));
-        EmailService service = world.serviceBuilder().store(wrapStore.apply(world.store))
-                .clock(Clock.systemUTC()).workers(2).pollInterval(Duration.ofMillis(50))
-                .build().start();
+        EmailService.Builder builder = world.serviceBuilder().store(wrapStore.apply(world.store))
+                .clock(Clock.systemUTC()).workers(2).pollInterval(Duration.ofMillis(50));
+        serviceConfig.accept(builder);
+        EmailService service = builder.build().start();
 
         CrmEmailServlets.Builder servlets = CrmEmailServlets.builder(service)
                 .authenticator(RequestAuthenticator.firstOf(
@@ -138,9 +150,23 @@ final class TestServer implements AutoCloseable {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
     }
 
-    HttpResponse<String> post(String path, String token, String json) {
+    /** A POST with extra headers given as name, value, name, value… */
+    HttpResponse<String> post(String path, String token, String json, String... headers) {
         HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(authorized(request, token).build());
+    }
+
+    HttpResponse<String> delete(String path, String token) {
+        return send(authorized(request(path).DELETE(), token).build());
+    }
+
+    HttpResponse<String> put(String path, String token, String json) {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json));
         return send(authorized(request, token).build());
     }
 

@@ -1,0 +1,87 @@
+package io.crmemail.servlet;
+
+import io.crmemail.core.EmailService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /email/click/{token}}: public. A known token is recorded as a click and redirected (302) to the
+ * URL stored with it when the message was accepted; anything else is a small 404 page. The target never comes
+ * from the request, so this cannot be used as an open redirect.
+ */
+final class ClickEndpoint {
+
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,200}");
+    private static final Logger log = LoggerFactory.getLogger(ClickEndpoint.class);
+    private static final byte[] NOT_FOUND = page("Link not found", "This link is unknown or no longer valid.");
+    private static final byte[] UNAVAILABLE = page("Try again", "This link cannot be followed right now; please try "
+            + "again in a moment.");
+
+    private final EmailService email;
+
+    ClickEndpoint(EmailService email) {
+        this.email = email;
+    }
+
+    void register(Router router) {
+        router.route("GET", "/email/click/{token}", this::click);
+    }
+
+    /**
+     * Links may hold spaces or non-ASCII characters (browsers accept them in href); a header may not. They are
+     * percent-encoded as UTF-8, which is what a browser would have requested anyway.
+     */
+    private static byte[] page(String title, String text) {
+        return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
+                + title + "</h1><p>" + text + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String headerSafe(String url) {
+        StringBuilder out = new StringBuilder(url.length() + 16);
+        for (byte b : url.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    private void click(Exchange ex) throws IOException {
+        String token = ex.param("token");
+        ex.response().setHeader("Cache-Control", "no-store");
+        Optional<String> target;
+        try {
+            target = TOKEN.matcher(token).matches()
+                    ? email.trackClick(token, ex.request().getHeader("User-Agent"), ex.request().getRemoteAddr())
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            // The store could not say: the link may well be good, so "not found" would be a lie. Ask for a retry.
+            log.warn("request {}: click lookup failed", ex.requestId(), e);
+            ex.response().setHeader("Retry-After", "5");
+            page(ex, 503, UNAVAILABLE);
+            return;
+        }
+        if (target.isPresent()) {
+            ex.response().setStatus(302);
+            ex.response().setHeader("Location", headerSafe(target.get()));
+            ex.response().setHeader("Referrer-Policy", "no-referrer");
+            return;
+        }
+        page(ex, 404, NOT_FOUND);
+    }
+
+    private static void page(Exchange ex, int status, byte[] html) throws IOException {
+        ex.response().setStatus(status);
+        ex.response().setContentType("text/html;charset=utf-8");
+        ex.response().setContentLength(html.length);
+        ex.response().getOutputStream().write(html);
+    }
+}
