@@ -23,13 +23,14 @@ class CrmEmailServletsTest {
     }
 
     @Test
-    void fourServletsWithTheSpecPaths() {
+    void servletsWithTheSpecPaths() {
         try (EmailService service = service()) {
             CrmEmailServlets servlets = CrmEmailServlets.builder(service)
                     .authenticator(request -> Optional.empty()).accessPolicy(AccessPolicy.allowAll()).build();
             assertThat(servlets.servlets()).extracting(CrmEmailServlets.ServletMount::urlPatterns).containsExactly(
                     java.util.List.of("/api/email/*"), java.util.List.of("/api/table/*"),
-                    java.util.List.of("/email/pixel/*"), java.util.List.of("/webhooks/email_receive"));
+                    java.util.List.of("/email/pixel/*"), java.util.List.of("/webhooks/email_receive"),
+                    java.util.List.of("/email/click/*"), java.util.List.of("/api/v1/*"));
             assertThat(servlets.servlets()).extracting(CrmEmailServlets.ServletMount::name).doesNotHaveDuplicates();
         }
     }

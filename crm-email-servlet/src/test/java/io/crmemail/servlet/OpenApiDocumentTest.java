@@ -189,6 +189,10 @@ class OpenApiDocumentTest {
             }
             nodes[0].get("responses").fields().forEachRemaining(r -> {
                 JsonNode headers = resolve(r.getValue()).path("headers");
+                if (r.getKey().equals("401")) {
+                    // Before authentication there is no account, hence no quota to report.
+                    return;
+                }
                 for (String h : List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")) {
                     assertThat(headers.has(h)).as(route + " " + r.getKey() + " " + h).isTrue();
                 }
