@@ -313,7 +313,7 @@ public final class EmailService implements AutoCloseable {
             throw EmailException.validation("email", "email " + e.getMessage());
         }
         String why = reason == null || reason.isBlank() ? "manual" : reason.strip();
-        if (SendValidator.hasControl(why) || why.length() > 200) {
+        if (FieldChecks.hasControl(why) || why.length() > 200) {
             throw EmailException.validation("reason", "reason must be one line of at most 200 characters");
         }
         return store.suppress(caller.accountId(), mailbox.email(), why, clock.instant());
