@@ -7,6 +7,7 @@ import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.signature.Signature;
+import io.crmemail.core.template.Template;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
 import java.time.Duration;
@@ -19,14 +20,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
  * An {@link EmailStore} held in memory, for tests, demos and single-node hosts that accept losing
  * pending mail on restart. Every operation runs under one lock, so each is atomic and the store is
- * thread-safe. The state lives in three unsynchronised collaborators ({@link InMemoryMessages},
- * {@link InMemoryOutbox}, {@link InMemoryAccountSettings}); this class owns the lock and the operations
- * that must change several of them together.
+ * thread-safe. The state lives in unsynchronised collaborators ({@link InMemoryMessages},
+ * {@link InMemoryOutbox}, {@link InMemoryAccountSettings}, {@link InMemorySuppressions},
+ * {@link InMemoryTemplates}, {@link InMemoryIdempotency}, {@link InMemorySendCounters}); this class owns the
+ * lock and the operations that must change several of them together.
  */
 public final class InMemoryEmailStore implements EmailStore {
 
@@ -41,6 +44,9 @@ public final class InMemoryEmailStore implements EmailStore {
     private final InMemoryOutbox outbox = new InMemoryOutbox();
     private final InMemoryAccountSettings settings = new InMemoryAccountSettings();
     private final InMemorySuppressions suppressions = new InMemorySuppressions();
+    private final InMemoryTemplates templates = new InMemoryTemplates();
+    private final InMemoryIdempotency idempotency = new InMemoryIdempotency();
+    private final InMemorySendCounters sendCounters = new InMemorySendCounters();
 
     // ---- messages -------------------------------------------------------------------------------
 
@@ -85,6 +91,20 @@ public final class InMemoryEmailStore implements EmailStore {
             return List.of();
         }
         return locked(() -> messages.byMessageId(messageId));
+    }
+
+    @Override
+    public List<EmailMessage> list(long accountId, MessageQuery query) {
+        Objects.requireNonNull(query, "query");
+        return locked(() -> messages.list(accountId, query));
+    }
+
+    @Override
+    public List<EmailMessage> thread(long accountId, String threadId) {
+        if (threadId == null) {
+            return List.of();
+        }
+        return locked(() -> messages.thread(accountId, threadId));
     }
 
     @Override
@@ -242,7 +262,7 @@ public final class InMemoryEmailStore implements EmailStore {
     @Override
     public boolean startSending(long messageId, String owner, Instant now) {
         Objects.requireNonNull(now, "now");
-        return locked(() -> outbox.holdsLease(messageId, owner, now));
+        return locked(() -> outbox.startSending(messageId, owner, now));
     }
 
     @Override
@@ -253,7 +273,7 @@ public final class InMemoryEmailStore implements EmailStore {
             if (message == null) {
                 return Optional.empty();
             }
-            if (!message.status().isPending()) {
+            if (!message.status().isPending() || outbox.beingSent(messageId, at)) {
                 return Optional.of(message);
             }
             outbox.remove(messageId);
@@ -287,16 +307,43 @@ public final class InMemoryEmailStore implements EmailStore {
     public boolean recordOpen(EmailEvent event) {
         Objects.requireNonNull(event, "event");
         return locked(() -> {
-            messages.addEvent(event);
-            EmailMessage message = messages.get(event.messageId());
-            if (message == null || message.status() != EmailStatus.SENT) {
-                return false;
+            EmailMessage before = recordEngagement(event, Engagement::afterOpen);
+            return before != null && before.status() != messages.get(before.id()).status();
+        });
+    }
+
+    @Override
+    public boolean recordClick(EmailEvent event) {
+        Objects.requireNonNull(event, "event");
+        return locked(() -> {
+            EmailMessage before = recordEngagement(event, Engagement::afterClick);
+            return before != null && before.metadata().firstClickedAt() == null
+                    && messages.get(before.id()).metadata().firstClickedAt() != null;
+        });
+    }
+
+    /** Adds the event and applies its rule to the message; returns the message as it was before, or null. */
+    private EmailMessage recordEngagement(EmailEvent event, BiFunction<EmailMetadata, EmailEvent, EmailMetadata> rule) {
+        messages.addEvent(event);
+        EmailMessage message = messages.get(event.messageId());
+        if (message != null) {
+            messages.replace(message.withMetadata(rule.apply(message.metadata(), event)));
+        }
+        return message;
+    }
+
+    @Override
+    public Optional<EmailMessage> recordDelivered(long messageId, Instant at, Map<String, String> details) {
+        Objects.requireNonNull(at, "at");
+        return locked(() -> {
+            EmailMessage message = messages.get(messageId);
+            if (message == null) {
+                return Optional.empty();
             }
-            messages.replace(message.withMetadata(message.metadata().toBuilder()
-                    .status(EmailStatus.READ)
-                    .readAt(event.occurredAt())
-                    .build()));
-            return true;
+            messages.addEvent(EmailEvent.of(messageId, EventType.DELIVERED, at, details));
+            EmailMessage after = message.withMetadata(Engagement.afterDelivered(message.metadata(), at));
+            messages.replace(after);
+            return Optional.of(after);
         });
     }
 
@@ -332,6 +379,75 @@ public final class InMemoryEmailStore implements EmailStore {
     @Override
     public boolean deleteSignature(long id) {
         return locked(() -> settings.deleteSignature(id));
+    }
+
+    // ---- templates --------------------------------------------------------------------------------
+
+    @Override
+    public Template saveTemplate(Template template) {
+        Objects.requireNonNull(template, "template");
+        return locked(() -> templates.save(template));
+    }
+
+    @Override
+    public Optional<Template> findTemplate(long id) {
+        return locked(() -> templates.find(id));
+    }
+
+    @Override
+    public List<Template> templates(long accountId) {
+        return locked(() -> templates.ofAccount(accountId));
+    }
+
+    @Override
+    public boolean deleteTemplate(long id) {
+        return locked(() -> templates.delete(id));
+    }
+
+    // ---- idempotency keys and send counters --------------------------------------------------------
+
+    @Override
+    public IdempotencyRecord beginIdempotent(long accountId, String key, String requestHash, Instant now,
+                                             Instant expiresAt, Instant leaseUntil) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(requestHash, "requestHash");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        return locked(() -> idempotency.begin(accountId, key, requestHash, now, expiresAt, leaseUntil));
+    }
+
+    @Override
+    public void finishIdempotent(long accountId, String key, int status, String body) {
+        Objects.requireNonNull(key, "key");
+        locked(() -> {
+            idempotency.finish(accountId, key, status, body);
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonIdempotent(long accountId, String key) {
+        Objects.requireNonNull(key, "key");
+        locked(() -> {
+            idempotency.abandon(accountId, key);
+            return null;
+        });
+    }
+
+    @Override
+    public long reserveSends(long accountId, Instant windowStart, int count, long limit) {
+        Objects.requireNonNull(windowStart, "windowStart");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        return locked(() -> sendCounters.reserve(accountId, windowStart, count, limit));
+    }
+
+    @Override
+    public long sendsInWindow(long accountId, Instant windowStart) {
+        Objects.requireNonNull(windowStart, "windowStart");
+        return locked(() -> sendCounters.sends(accountId, windowStart));
     }
 
     // ---- integrations -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.tracking.EmailEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,12 +28,18 @@ final class InMemoryMessages {
         }
     }
 
+    private record ThreadKey(long accountId, String threadId) {
+    }
+
     private long lastMessageId;
     private long lastEventId;
 
     private final Map<Long, EmailMessage> messages = new HashMap<>();
     /** Ascending without sorting: ids only grow, so appending keeps the order. */
     private final Map<RecordKey, List<Long>> messagesByRecord = new HashMap<>();
+    /** Ascending like {@link #messagesByRecord}. */
+    private final Map<Long, List<Long>> messagesByAccount = new HashMap<>();
+    private final Map<ThreadKey, List<Long>> messagesByThread = new HashMap<>();
     /** Keyed by RFC 5322 Message-ID; ascending like {@link #messagesByRecord}. */
     private final Map<String, List<Long>> messagesByMessageId = new HashMap<>();
     private final Map<String, TrackingToken> tokens = new HashMap<>();
@@ -63,6 +70,11 @@ final class InMemoryMessages {
         messages.put(id, message);
         messagesByRecord.computeIfAbsent(RecordKey.of(email.accountId(), email.record()), k -> new ArrayList<>())
                 .add(id);
+        messagesByAccount.computeIfAbsent(email.accountId(), k -> new ArrayList<>()).add(id);
+        if (metadata.threadId() != null) {
+            messagesByThread.computeIfAbsent(new ThreadKey(email.accountId(), metadata.threadId()),
+                    k -> new ArrayList<>()).add(id);
+        }
         if (metadata.messageId() != null) {
             messagesByMessageId.computeIfAbsent(metadata.messageId(), k -> new ArrayList<>()).add(id);
         }
@@ -79,7 +91,10 @@ final class InMemoryMessages {
         return messages.get(messageId);
     }
 
-    /** Replaces a stored message by a changed copy of itself; its indexed fields must not change. */
+    /**
+     * Replaces a stored message by a changed copy of itself; its indexed fields (account, record, thread,
+     * Message-ID) must not change.
+     */
     void replace(EmailMessage message) {
         messages.put(message.id(), message);
     }
@@ -91,6 +106,40 @@ final class InMemoryMessages {
             result.add(messages.get(id));
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * Newest first. Walks the narrowest index the query allows (record, thread or account) from the cursor
+     * down, so a page costs what it skips, not the account's whole history.
+     */
+    List<EmailMessage> list(long accountId, MessageQuery query) {
+        List<Long> ids;
+        if (query.record() != null) {
+            ids = messagesByRecord.getOrDefault(RecordKey.of(accountId, query.record()), List.of());
+        } else if (query.threadId() != null) {
+            ids = messagesByThread.getOrDefault(new ThreadKey(accountId, query.threadId()), List.of());
+        } else {
+            ids = messagesByAccount.getOrDefault(accountId, List.of());
+        }
+        int from = ids.size() - 1;
+        if (query.beforeId() != null) {
+            int at = Collections.binarySearch(ids, query.beforeId());
+            from = (at >= 0 ? at : -at - 1) - 1;
+        }
+        List<EmailMessage> result = new ArrayList<>();
+        for (int i = from; i >= 0 && result.size() < query.limit(); i--) {
+            EmailMessage m = messages.get(ids.get(i));
+            if (query.matches(m)) {
+                result.add(m);
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** Oldest first. */
+    List<EmailMessage> thread(long accountId, String threadId) {
+        return messagesByThread.getOrDefault(new ThreadKey(accountId, threadId), List.of()).stream()
+                .map(messages::get).toList();
     }
 
     List<EmailMessage> byMessageId(String messageId) {

@@ -26,6 +26,8 @@ final class InMemoryOutbox {
         Instant dueAt;
         String leaseOwner;
         Instant leaseExpiresAt;
+        /** Marked by the lease owner right before transmitting; only counts while its lease lasts. */
+        boolean sending;
         /** Which index holds it; the owner alone can't tell, since an expired lease keeps its owner. */
         boolean inLeasedIndex;
 
@@ -114,6 +116,8 @@ final class InMemoryOutbox {
             removeFromIndex(e);
             e.leaseOwner = owner;
             e.leaseExpiresAt = expires;
+            // A mark left by a worker whose lease ran out says nothing about the new owner.
+            e.sending = false;
             e.inLeasedIndex = true;
             leased.add(e);
             ids.add(e.messageId);
@@ -160,9 +164,20 @@ final class InMemoryOutbox {
         return true;
     }
 
-    boolean holdsLease(long messageId, String owner, Instant now) {
+    /** Marks the entry as being transmitted if {@code owner} holds an unexpired lease on it. */
+    boolean startSending(long messageId, String owner, Instant now) {
         Entry entry = entries.get(messageId);
-        return entry != null && entry.leasedBy(owner) && entry.leasedAt(now);
+        if (entry == null || !entry.leasedBy(owner) || !entry.leasedAt(now)) {
+            return false;
+        }
+        entry.sending = true;
+        return true;
+    }
+
+    /** True while the entry is marked as being transmitted and its lease has not run out at {@code now}. */
+    boolean beingSent(long messageId, Instant now) {
+        Entry entry = entries.get(messageId);
+        return entry != null && entry.sending && entry.leasedAt(now);
     }
 
     /** Checks the owner only, not expiry: an expired lease still counts until another claim takes it. */
@@ -176,6 +191,7 @@ final class InMemoryOutbox {
         entry.dueAt = dueAt;
         entry.leaseOwner = null;
         entry.leaseExpiresAt = null;
+        entry.sending = false;
         addReady(entry);
     }
 

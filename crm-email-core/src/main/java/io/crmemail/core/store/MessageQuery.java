@@ -1,6 +1,7 @@
 package io.crmemail.core.store;
 
 import io.crmemail.core.message.CommentType;
+import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
 import java.time.Instant;
@@ -35,5 +36,27 @@ public record MessageQuery(CommentType type, EmailStatus status, String recipien
     /** No filters, the newest {@code limit} messages. */
     public static MessageQuery latest(int limit) {
         return new MessageQuery(null, null, null, null, null, null, null, null, null, null, null, limit);
+    }
+
+    /**
+     * Whether a message of the queried account passes every filter and the cursor (the limit is the caller's).
+     * Stores that cannot push the filters into an index use this, so that all stores agree.
+     */
+    public boolean matches(EmailMessage m) {
+        return (type == null || m.type() == type)
+                && (status == null || m.status() == status)
+                && (record == null || m.record().equals(record))
+                && (threadId == null || threadId.equals(m.metadata().threadId()))
+                && (tag == null || m.metadata().tags().contains(tag))
+                && (beforeId == null || m.id() < beforeId)
+                && within(m.createdAt(), createdFrom, createdTo)
+                && (sentFrom == null && sentTo == null || m.metadata().sentAt() != null
+                        && within(m.metadata().sentAt(), sentFrom, sentTo))
+                && (recipient == null
+                        || SearchFields.recipients(m.type(), m.metadata()).contains(SearchFields.address(recipient)));
+    }
+
+    private static boolean within(Instant at, Instant from, Instant to) {
+        return (from == null || !at.isBefore(from)) && (to == null || at.isBefore(to));
     }
 }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,6 +108,16 @@ public abstract class EmailStoreContract {
 
     private static EmailEvent open(long messageId, Instant at) {
         return new EmailEvent(0, messageId, EventType.OPEN, at, "Mozilla/5.0", "203.0.113.7", false, Map.of());
+    }
+
+    private static EmailEvent click(long messageId, Instant at) {
+        return new EmailEvent(0, messageId, EventType.CLICK, at, "Mozilla/5.0", "203.0.113.7", false,
+                Map.of("url", "https://acme.com/offer"));
+    }
+
+    private static EmailEvent automated(EmailEvent e) {
+        return new EmailEvent(e.id(), e.messageId(), e.type(), e.occurredAt(), "Barracuda scanner", e.ipAddress(), true,
+                e.details());
     }
 
     private static Signature signature(long accountId, long userId, String name, boolean isDefault) {
@@ -926,10 +937,10 @@ public abstract class EmailStoreContract {
         assertThat(store().claimDue(NOW, "w1", LEASE, 10).get(0).attempt()).isEqualTo(1);
     }
 
-    // ---- holdsLease ---------------------------------------------------------------------------------
+    // ---- startSending -------------------------------------------------------------------------------
 
     @Test
-    void holdsLeaseOnlyForTheOwnerBeforeExpiry() {
+    void startSendingOnlyForTheOwnerBeforeExpiry() {
         EmailMessage m = enqueue(NOW);
         assertThat(store().startSending(m.id(), "w1", NOW)).isFalse();
         store().claimDue(NOW, "w1", LEASE, 10);
@@ -942,7 +953,7 @@ public abstract class EmailStoreContract {
     }
 
     @Test
-    void holdsLeaseIsFalseOnceCancelled() {
+    void startSendingIsRefusedOnceCancelled() {
         EmailMessage m = enqueue(NOW);
         store().claimDue(NOW, "w1", LEASE, 10);
 
@@ -1050,12 +1061,23 @@ public abstract class EmailStoreContract {
     }
 
     @Test
-    void openOfAMessageThatIsNotSentIsRecordedWithoutChangingIt() {
+    void anAutomatedOpenOfAMessageThatIsNotSentIsRecordedWithoutChangingIt() {
+        EmailMessage m = enqueue(NOW);
+
+        assertThat(store().recordOpen(automated(open(m.id(), NOW.plusSeconds(5))))).isFalse();
+
+        assertThat(message(m.id())).isEqualTo(m);
+        assertThat(store().events(m.id())).extracting(EmailEvent::type).containsExactly(EventType.OPEN);
+    }
+
+    @Test
+    void aHumanOpenOfAMessageThatIsNotSentOnlyStampsFirstOpenedAt() {
         EmailMessage m = enqueue(NOW);
 
         assertThat(store().recordOpen(open(m.id(), NOW.plusSeconds(5)))).isFalse();
 
-        assertThat(message(m.id())).isEqualTo(m);
+        assertThat(message(m.id())).isEqualTo(m.withMetadata(m.metadata().toBuilder()
+                .firstOpenedAt(NOW.plusSeconds(5)).build()));
         assertThat(store().events(m.id())).extracting(EmailEvent::type).containsExactly(EventType.OPEN);
     }
 
@@ -1238,6 +1260,627 @@ public abstract class EmailStoreContract {
         assertThat(store().integrations(3)).isEmpty();
     }
 
+    // ---- metadata round trip ----------------------------------------------------------------------------
+
+    private static <V> Map<String, V> ordered(Object... keysAndValues) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            @SuppressWarnings("unchecked")
+            V value = (V) keysAndValues[i + 1];
+            map.put((String) keysAndValues[i], value);
+        }
+        return map;
+    }
+
+    @Test
+    void everyMetadataFieldIsStoredAndReadBackEqualInOrder() {
+        // Keys out of alphabetical order and of different lengths: a store that sorts keys would show it.
+        EmailMetadata full = metadata(EmailStatus.QUEUED)
+                .bcc(List.of("hidden@example.org"))
+                .scheduledAt(NOW.plusSeconds(5))
+                .sentAt(NOW.plusSeconds(6)).readAt(NOW.plusSeconds(7)).bouncedAt(NOW.plusSeconds(8))
+                .droppedAt(NOW.plusSeconds(9)).cancelledAt(NOW.plusSeconds(10)).repliedAt(NOW.plusSeconds(11))
+                .smtpResponse("250 OK").error("none")
+                .recipients(List.of(new RecipientResult("lead@example.org", true, 250, "OK")))
+                .text("Hi").replyText("Hi").inReplyTo("<p@acme.com>").references("<o@acme.com> <p@acme.com>")
+                .receivedAt(NOW.plusSeconds(12)).renderedSubject("Welcome Ada")
+                .replyTo(List.of("Support <support@acme.com>", "help@acme.com"))
+                .headers(ordered("X-Zeta-Long-Header", "1", "X-A", "2", "X-Campaign", "spring"))
+                .tags(List.of("welcome", "q1 campaign", "a|b"))
+                .clientMetadata(ordered("zz", "last-alphabetically", "crmReference", "A-17", "a", "b"))
+                .threadId("thread-1").contactId("contact-9").dealId("deal-3").templateId(5L)
+                .deliveredAt(NOW.plusSeconds(13)).firstOpenedAt(NOW.plusSeconds(14)).firstClickedAt(NOW.plusSeconds(15))
+                .build();
+        NewEmail email = new NewEmail(ACCOUNT, RECORD, CommentType.EMAIL_OUT, null, 42L, NOW, full, NOW, List.of());
+
+        EmailMessage stored = store().enqueue(email);
+        EmailMessage read = message(stored.id());
+
+        EmailMetadata expected = full.toBuilder().attempts(0).nextAttemptAt(NOW).build();
+        assertThat(stored.metadata()).isEqualTo(expected);
+        assertThat(read.metadata()).isEqualTo(expected);
+        assertThat(read.metadata().headers().keySet()).containsExactly("X-Zeta-Long-Header", "X-A", "X-Campaign");
+        assertThat(read.metadata().clientMetadata().keySet()).containsExactly("zz", "crmReference", "a");
+        assertThat(store().list(ACCOUNT, MessageQuery.latest(1))).containsExactly(read);
+    }
+
+    // ---- list and thread -------------------------------------------------------------------------------
+
+    private EmailMessage outbound(long accountId, RecordRef record, Instant createdAt,
+                                  java.util.function.UnaryOperator<EmailMetadata.Builder> change) {
+        EmailMetadata m = change.apply(metadata(EmailStatus.QUEUED)).build();
+        return store().enqueue(new NewEmail(accountId, record, CommentType.EMAIL_OUT, null, 42L, createdAt, m,
+                NOW.plusSeconds(3600), List.of()));
+    }
+
+    private EmailMessage outbound(java.util.function.UnaryOperator<EmailMetadata.Builder> change) {
+        return outbound(ACCOUNT, RECORD, NOW, change);
+    }
+
+    private List<EmailMessage> list(java.util.function.UnaryOperator<QueryBuilder> query) {
+        return store().list(ACCOUNT, query.apply(new QueryBuilder()).build());
+    }
+
+    /** Spells a {@link MessageQuery} by name, for readable tests. */
+    protected static final class QueryBuilder {
+        private CommentType type;
+        private EmailStatus status;
+        private String recipient;
+        private RecordRef record;
+        private String threadId;
+        private String tag;
+        private Instant createdFrom;
+        private Instant createdTo;
+        private Instant sentFrom;
+        private Instant sentTo;
+        private Long beforeId;
+        private int limit = 100;
+
+        QueryBuilder type(CommentType v) { type = v; return this; }
+        QueryBuilder status(EmailStatus v) { status = v; return this; }
+        QueryBuilder recipient(String v) { recipient = v; return this; }
+        QueryBuilder record(RecordRef v) { record = v; return this; }
+        QueryBuilder thread(String v) { threadId = v; return this; }
+        QueryBuilder tag(String v) { tag = v; return this; }
+        QueryBuilder created(Instant from, Instant to) { createdFrom = from; createdTo = to; return this; }
+        QueryBuilder sent(Instant from, Instant to) { sentFrom = from; sentTo = to; return this; }
+        QueryBuilder before(long v) { beforeId = v; return this; }
+        QueryBuilder limit(int v) { limit = v; return this; }
+
+        MessageQuery build() {
+            return new MessageQuery(type, status, recipient, record, threadId, tag, createdFrom, createdTo, sentFrom,
+                    sentTo, beforeId, limit);
+        }
+    }
+
+    private static List<Long> messageIds(List<EmailMessage> messages) {
+        return messages.stream().map(EmailMessage::id).toList();
+    }
+
+    @Test
+    void listIsNewestFirstScopedToTheAccountAndLimited() {
+        EmailMessage a = outbound(b -> b);
+        EmailMessage other = outbound(OTHER_ACCOUNT, RECORD, NOW, b -> b);
+        EmailMessage b = outbound(ACCOUNT, OTHER_RECORD, NOW, x -> x);
+        EmailMessage c = outbound(ACCOUNT, RecordRef.NONE, NOW, x -> x);
+
+        assertThat(store().list(ACCOUNT, MessageQuery.latest(10))).containsExactly(message(c.id()), message(b.id()),
+                message(a.id()));
+        assertThat(messageIds(store().list(ACCOUNT, MessageQuery.latest(2)))).containsExactly(c.id(), b.id());
+        assertThat(messageIds(store().list(OTHER_ACCOUNT, MessageQuery.latest(10)))).containsExactly(other.id());
+        assertThat(store().list(3, MessageQuery.latest(10))).isEmpty();
+        assertThat(c.record()).isEqualTo(RecordRef.NONE);
+        assertThat(message(c.id()).record()).isEqualTo(RecordRef.NONE);
+    }
+
+    @Test
+    void listPagesWithTheBeforeIdCursor() {
+        List<Long> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(outbound(b -> b).id());
+            outbound(OTHER_ACCOUNT, RECORD, NOW, b -> b);
+        }
+        List<Long> newestFirst = new ArrayList<>(mine);
+        java.util.Collections.reverse(newestFirst);
+
+        List<Long> seen = new ArrayList<>();
+        Long cursor = null;
+        for (int page = 0; page < 4; page++) {
+            Long before = cursor;
+            List<Long> ids = messageIds(list(q -> before == null ? q.limit(2) : q.limit(2).before(before)));
+            if (ids.isEmpty()) {
+                break;
+            }
+            assertThat(ids).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(ids);
+            cursor = ids.get(ids.size() - 1);
+        }
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        // A cursor need not be one of the account's ids: another account's id in between works as well.
+        long between = mine.get(2) + 1;
+        assertThat(messageIds(list(q -> q.before(between)))).containsExactly(mine.get(2), mine.get(1), mine.get(0));
+        assertThat(list(q -> q.before(mine.get(0)))).isEmpty();
+    }
+
+    @Test
+    void listFiltersByTypeStatusAndRecord() {
+        EmailMessage queued = outbound(b -> b);
+        EmailMessage elsewhere = outbound(ACCOUNT, OTHER_RECORD, NOW, b -> b);
+        EmailMessage noRecord = outbound(ACCOUNT, RecordRef.NONE, NOW, b -> b);
+        EmailMessage inbound = store().storeInbound(inbound(ACCOUNT, RECORD, queued.id(), "<in-1@example.org>")).message();
+        EmailMessage sent = sentMessage();
+
+        assertThat(messageIds(list(q -> q.type(CommentType.EMAIL_IN)))).containsExactly(inbound.id());
+        assertThat(messageIds(list(q -> q.type(CommentType.EMAIL_OUT))))
+                .containsExactly(sent.id(), noRecord.id(), elsewhere.id(), queued.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.SENT)))).containsExactly(sent.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.RECEIVED)))).containsExactly(inbound.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.QUEUED))))
+                .containsExactly(noRecord.id(), elsewhere.id(), queued.id());
+        assertThat(messageIds(list(q -> q.record(RECORD)))).containsExactly(sent.id(), inbound.id(), queued.id());
+        assertThat(messageIds(list(q -> q.record(RecordRef.NONE)))).containsExactly(noRecord.id());
+        assertThat(messageIds(list(q -> q.record(RECORD).type(CommentType.EMAIL_OUT).limit(1))))
+                .containsExactly(sent.id());
+        assertThat(messageIds(list(q -> q.record(RECORD).before(sent.id()))))
+                .containsExactly(inbound.id(), queued.id());
+    }
+
+    @Test
+    void listFollowsEveryStatusChange() {
+        EmailMessage cancelled = enqueue(NOW.plusSeconds(3600));
+        store().cancel(cancelled.id(), NOW);
+        EmailMessage read = sentMessage();
+        store().recordOpen(open(read.id(), NOW.plusSeconds(5)));
+        EmailMessage bounced = sentMessage();
+        store().recordBounce(bounced.id(), new BounceReport("lead@example.org", "5.1.1", null, true, NOW));
+        EmailMessage retried = enqueue(NOW);
+        store().claimDue(NOW, "w", LEASE, 10);
+        store().complete(retried.id(), "w", retry(retried.id(), NOW, NOW.plusSeconds(60)));
+
+        assertThat(messageIds(list(q -> q.status(EmailStatus.CANCELLED)))).containsExactly(cancelled.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.READ)))).containsExactly(read.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.BOUNCED)))).containsExactly(bounced.id());
+        assertThat(messageIds(list(q -> q.status(EmailStatus.QUEUED)))).containsExactly(retried.id());
+        assertThat(list(q -> q.status(EmailStatus.SENT))).isEmpty();
+        assertThat(list(q -> q.status(EmailStatus.QUEUED))).containsExactly(message(retried.id()));
+    }
+
+    @Test
+    void listFindsARecipientInToCcOrBccExactlyIgnoringCase() {
+        EmailMessage to = outbound(b -> b.to(List.of("Ada Lovelace <Ada@Example.org>")).cc(List.of()));
+        EmailMessage cc = outbound(b -> b.to(List.of("x@example.org")).cc(List.of("\"Doe, Jane\" <jane@example.org>")));
+        EmailMessage bcc = outbound(b -> b.to(List.of("x@example.org")).cc(List.of()).bcc(List.of("ada@example.org")));
+        EmailMessage underscore = outbound(b -> b.to(List.of("a_b@example.org")).cc(List.of()));
+        EmailMessage wildcard = outbound(b -> b.to(List.of("axb@example.org", "100%@example.org")).cc(List.of()));
+        NewEmail in = inbound(ACCOUNT, RECORD, null, "<in-2@example.org>");
+        EmailMessage inbound = store().storeInbound(new NewEmail(in.accountId(), in.record(), in.type(), null, null,
+                in.createdAt(), in.metadata().toBuilder().to(List.of("sales@acme.com"))
+                .bcc(List.of("jane@example.org")).build(), null, List.of())).message();
+
+        assertThat(messageIds(list(q -> q.recipient("ADA@example.org")))).containsExactly(bcc.id(), to.id());
+        assertThat(messageIds(list(q -> q.recipient("jane@example.org")))).containsExactly(cc.id());
+        assertThat(messageIds(list(q -> q.recipient("sales@acme.com")))).containsExactly(inbound.id());
+        assertThat(messageIds(list(q -> q.recipient("a_b@example.org")))).containsExactly(underscore.id());
+        assertThat(messageIds(list(q -> q.recipient("100%@example.org")))).containsExactly(wildcard.id());
+        assertThat(list(q -> q.recipient("a%@example.org"))).isEmpty();
+        assertThat(list(q -> q.recipient("da@example.org"))).isEmpty();
+        assertThat(list(q -> q.recipient("example.org"))).isEmpty();
+        assertThat(messageIds(list(q -> q.recipient("x@example.org").limit(1)))).containsExactly(bcc.id());
+        assertThat(store().list(OTHER_ACCOUNT, new QueryBuilder().recipient("ada@example.org").build())).isEmpty();
+    }
+
+    @Test
+    void listFiltersByThreadAndExactTag() {
+        EmailMessage a = outbound(b -> b.threadId("t-1").tags(List.of("welcome", "q1 campaign")));
+        EmailMessage b = outbound(x -> x.threadId("t-2").tags(List.of("Welcome")));
+        EmailMessage c = outbound(x -> x.threadId("t-1").tags(List.of("welcome-2", "a|b")));
+        outbound(OTHER_ACCOUNT, RECORD, NOW, x -> x.threadId("t-1").tags(List.of("welcome")));
+
+        assertThat(messageIds(list(q -> q.thread("t-1")))).containsExactly(c.id(), a.id());
+        assertThat(messageIds(list(q -> q.thread("t-2")))).containsExactly(b.id());
+        assertThat(list(q -> q.thread("t-3"))).isEmpty();
+        assertThat(messageIds(list(q -> q.tag("welcome")))).containsExactly(a.id());
+        assertThat(messageIds(list(q -> q.tag("Welcome")))).containsExactly(b.id());
+        assertThat(messageIds(list(q -> q.tag("q1 campaign")))).containsExactly(a.id());
+        assertThat(messageIds(list(q -> q.tag("a|b")))).containsExactly(c.id());
+        assertThat(list(q -> q.tag("b"))).isEmpty();
+        assertThat(list(q -> q.tag("welcome-"))).isEmpty();
+        assertThat(list(q -> q.tag("%"))).isEmpty();
+        assertThat(messageIds(list(q -> q.thread("t-1").tag("a|b")))).containsExactly(c.id());
+    }
+
+    @Test
+    void listFiltersByCreatedAndSentRangesFromInclusiveToExclusive() {
+        EmailMessage early = outbound(ACCOUNT, RECORD, NOW.minusSeconds(20), b -> b);
+        EmailMessage middle = outbound(ACCOUNT, RECORD, NOW.minusSeconds(10), b -> b);
+        EmailMessage late = outbound(ACCOUNT, RECORD, NOW, b -> b);
+        List<DeliveryJob> jobs = store().claimDue(NOW.plusSeconds(3600), "w", LEASE, 10);
+        assertThat(jobs).hasSize(3);
+        store().complete(early.id(), "w", sent(early.id(), NOW.plusSeconds(100)));
+        store().complete(late.id(), "w", sent(late.id(), NOW.plusSeconds(200)));
+
+        assertThat(messageIds(list(q -> q.created(NOW.minusSeconds(20), NOW))))
+                .containsExactly(middle.id(), early.id());
+        assertThat(messageIds(list(q -> q.created(NOW.minusSeconds(10), null)))).containsExactly(late.id(), middle.id());
+        assertThat(messageIds(list(q -> q.created(null, NOW.minusSeconds(10))))).containsExactly(early.id());
+        assertThat(messageIds(list(q -> q.sent(NOW.plusSeconds(100), NOW.plusSeconds(200))))).containsExactly(early.id());
+        assertThat(messageIds(list(q -> q.sent(NOW.plusSeconds(101), null)))).containsExactly(late.id());
+        assertThat(messageIds(list(q -> q.sent(null, NOW.plusSeconds(201))))).containsExactly(late.id(), early.id());
+        assertThat(messageIds(list(q -> q.sent(null, NOW.plusSeconds(201)).created(NOW.minusSeconds(5), null))))
+                .containsExactly(late.id());
+    }
+
+    @Test
+    void threadIsOldestFirstWithInboundRepliesAndScopedToTheAccount() {
+        EmailMessage first = outbound(b -> b.threadId("conv-1"));
+        EmailMessage unrelated = outbound(b -> b.threadId("conv-2"));
+        outbound(OTHER_ACCOUNT, RECORD, NOW, b -> b.threadId("conv-1"));
+        NewEmail in = inbound(ACCOUNT, RECORD, first.id(), "<thread-reply@example.org>");
+        EmailMessage reply = store().storeInbound(new NewEmail(in.accountId(), in.record(), in.type(), first.id(), null,
+                in.createdAt(), in.metadata().toBuilder().threadId("conv-1").build(), null, List.of())).message();
+        EmailMessage followUp = outbound(ACCOUNT, RecordRef.NONE, NOW.plusSeconds(60), b -> b.threadId("conv-1"));
+
+        assertThat(store().thread(ACCOUNT, "conv-1")).containsExactly(message(first.id()), reply, message(followUp.id()));
+        assertThat(messageIds(store().thread(ACCOUNT, "conv-2"))).containsExactly(unrelated.id());
+        assertThat(store().thread(ACCOUNT, "conv-3")).isEmpty();
+        assertThat(store().thread(3, "conv-1")).isEmpty();
+    }
+
+    // ---- startSending and cancel ------------------------------------------------------------------------
+
+    @Test
+    void aMessageBeingSentCannotBeCancelledAndItsOutcomeStillApplies() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        assertThat(store().startSending(m.id(), "w1", NOW)).isTrue();
+        EmailMessage beforeCancel = message(m.id());
+
+        assertThat(store().cancel(m.id(), NOW.plusSeconds(1))).contains(beforeCancel);
+        assertThat(store().cancel(m.id(), NOW.plus(LEASE).minusSeconds(1))).contains(beforeCancel);
+
+        assertThat(message(m.id())).isEqualTo(beforeCancel);
+        assertThat(store().events(m.id())).isEmpty();
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plusSeconds(2)))).isTrue();
+        assertThat(message(m.id()).status()).isEqualTo(EmailStatus.SENT);
+        assertThat(message(m.id()).metadata().cancelledAt()).isNull();
+    }
+
+    @Test
+    void cancelWinsOnceTheSendersLeaseExpired() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        store().startSending(m.id(), "w1", NOW);
+
+        EmailMessage cancelled = store().cancel(m.id(), NOW.plus(LEASE)).orElseThrow();
+
+        assertThat(cancelled.status()).isEqualTo(EmailStatus.CANCELLED);
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plus(LEASE)))).isFalse();
+        assertThat(message(m.id()).status()).isEqualTo(EmailStatus.CANCELLED);
+    }
+
+    @Test
+    void aRetryAndAReleaseClearTheSendingMark() {
+        EmailMessage retried = enqueue(NOW);
+        EmailMessage released = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        store().startSending(retried.id(), "w1", NOW);
+        store().startSending(released.id(), "w1", NOW);
+
+        store().complete(retried.id(), "w1", retry(retried.id(), NOW, NOW.plusSeconds(60)));
+        store().release(released.id(), "w1");
+
+        assertThat(store().cancel(retried.id(), NOW.plusSeconds(1)).orElseThrow().status())
+                .isEqualTo(EmailStatus.CANCELLED);
+        assertThat(store().cancel(released.id(), NOW.plusSeconds(1)).orElseThrow().status())
+                .isEqualTo(EmailStatus.CANCELLED);
+    }
+
+    @Test
+    void onlyTheLeaseOwnersStartSendingMarksTheEntry() {
+        EmailMessage reclaimed = enqueue(NOW);
+        EmailMessage foreign = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        store().startSending(reclaimed.id(), "w1", NOW);
+        assertThat(store().startSending(foreign.id(), "w2", NOW)).isFalse();
+
+        // w1's lease ran out; w2 claimed the entry again but has not started: the old mark must not hold.
+        assertThat(ids(store().claimDue(NOW.plus(LEASE), "w2", LEASE, 10))).contains(reclaimed.id());
+
+        assertThat(store().cancel(reclaimed.id(), NOW.plus(LEASE).plusSeconds(1)).orElseThrow().status())
+                .isEqualTo(EmailStatus.CANCELLED);
+        assertThat(store().cancel(foreign.id(), NOW.plusSeconds(1)).orElseThrow().status())
+                .isEqualTo(EmailStatus.CANCELLED);
+    }
+
+    // ---- engagement -------------------------------------------------------------------------------------
+
+    @Test
+    void onlyAPersonsFirstOpenStampsFirstOpenedAtWhileAnyOpenMakesItRead() {
+        EmailMessage m = sentMessage();
+
+        assertThat(store().recordOpen(automated(open(m.id(), NOW.plusSeconds(5))))).isTrue();
+        assertThat(message(m.id()).status()).isEqualTo(EmailStatus.READ);
+        assertThat(message(m.id()).metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(message(m.id()).metadata().firstOpenedAt()).isNull();
+
+        assertThat(store().recordOpen(open(m.id(), NOW.plusSeconds(10)))).isFalse();
+        assertThat(message(m.id()).metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(10));
+        EmailMessage afterFirstHuman = message(m.id());
+
+        store().recordOpen(open(m.id(), NOW.plusSeconds(20)));
+        store().recordOpen(automated(open(m.id(), NOW.plusSeconds(30))));
+        assertThat(message(m.id())).isEqualTo(afterFirstHuman);
+        assertThat(afterFirstHuman.metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(store().events(m.id())).filteredOn(e -> e.type() == EventType.OPEN).hasSize(4);
+    }
+
+    @Test
+    void onlyAPersonsFirstClickStampsFirstClickedAt() {
+        EmailMessage m = sentMessage();
+
+        assertThat(store().recordClick(automated(click(m.id(), NOW.plusSeconds(5))))).isFalse();
+        assertThat(message(m.id())).isEqualTo(m);
+
+        assertThat(store().recordClick(click(m.id(), NOW.plusSeconds(10)))).isTrue();
+        EmailMessage clicked = message(m.id());
+        assertThat(clicked).isEqualTo(m.withMetadata(m.metadata().toBuilder()
+                .firstClickedAt(NOW.plusSeconds(10)).build()));
+
+        assertThat(store().recordClick(click(m.id(), NOW.plusSeconds(20)))).isFalse();
+        assertThat(message(m.id())).isEqualTo(clicked);
+        List<EmailEvent> clicks = store().events(m.id()).stream().filter(e -> e.type() == EventType.CLICK).toList();
+        assertThat(clicks).hasSize(3);
+        assertThat(clicks.get(1)).isEqualTo(click(m.id(), NOW.plusSeconds(10)).withId(clicks.get(1).id()));
+        assertThat(clicks.get(0).automated()).isTrue();
+
+        // A click on a message not sent yet (a forwarded preview, a clock skew) is stamped all the same.
+        EmailMessage queued = enqueue(NOW);
+        assertThat(store().recordClick(click(queued.id(), NOW.plusSeconds(1)))).isTrue();
+        assertThat(message(queued.id()).status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(store().recordClick(click(987654, NOW))).isFalse();
+    }
+
+    @Test
+    void recordDeliveredAddsAnEventAndStampsDeliveredAtOnce() {
+        EmailMessage m = sentMessage();
+
+        EmailMessage delivered = store().recordDelivered(m.id(), NOW.plusSeconds(30), Map.of("status", "2.0.0"))
+                .orElseThrow();
+
+        assertThat(delivered).isEqualTo(m.withMetadata(m.metadata().toBuilder()
+                .deliveredAt(NOW.plusSeconds(30)).build()));
+        assertThat(message(m.id())).isEqualTo(delivered);
+        EmailEvent event = store().events(m.id()).get(store().events(m.id()).size() - 1);
+        assertThat(event).isEqualTo(EmailEvent.of(m.id(), EventType.DELIVERED, NOW.plusSeconds(30),
+                Map.of("status", "2.0.0")).withId(event.id()));
+
+        assertThat(store().recordDelivered(m.id(), NOW.plusSeconds(60), Map.of())).contains(delivered);
+        assertThat(store().events(m.id())).filteredOn(e -> e.type() == EventType.DELIVERED).hasSize(2);
+        assertThat(store().recordDelivered(987654, NOW, Map.of())).isEmpty();
+        assertThat(store().events(987654)).isEmpty();
+    }
+
+    // ---- templates --------------------------------------------------------------------------------------
+
+    private static io.crmemail.core.template.Template template(long accountId, String name) {
+        return new io.crmemail.core.template.Template(0, accountId, name, "Hello {{field:title}}",
+                "<p>Hi {{name}}</p>", "Hi {{name}}", NOW, NOW);
+    }
+
+    @Test
+    void templatesAreCreatedFoundListedByIdAndScopedToTheAccount() {
+        var a = store().saveTemplate(template(ACCOUNT, "welcome"));
+        var other = store().saveTemplate(template(OTHER_ACCOUNT, "welcome"));
+        var b = store().saveTemplate(template(ACCOUNT, "follow-up"));
+
+        assertThat(a.id()).isPositive();
+        assertThat(b.id()).isGreaterThan(a.id());
+        assertThat(a).isEqualTo(template(ACCOUNT, "welcome").withId(a.id()));
+        assertThat(store().findTemplate(a.id())).contains(a);
+        assertThat(store().findTemplate(987654)).isEmpty();
+        assertThat(store().templates(ACCOUNT)).containsExactly(a, b);
+        assertThat(store().templates(OTHER_ACCOUNT)).containsExactly(other);
+        assertThat(store().templates(3)).isEmpty();
+
+        var nulls = store().saveTemplate(new io.crmemail.core.template.Template(0, ACCOUNT, "bare", null, null, null,
+                NOW, NOW));
+        assertThat(store().findTemplate(nulls.id())).contains(nulls);
+    }
+
+    @Test
+    void saveTemplateReplacesByIdAndRefusesAnUnknownId() {
+        var saved = store().saveTemplate(template(ACCOUNT, "welcome"));
+        var changed = new io.crmemail.core.template.Template(saved.id(), ACCOUNT, "welcome v2", "New", "<p>New</p>",
+                null, saved.createdAt(), NOW.plusSeconds(60));
+
+        assertThat(store().saveTemplate(changed)).isEqualTo(changed);
+        assertThat(store().findTemplate(saved.id())).contains(changed);
+        assertThat(store().templates(ACCOUNT)).containsExactly(changed);
+        assertThatThrownBy(() -> store().saveTemplate(changed.withId(saved.id() + 1000)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store().templates(ACCOUNT)).containsExactly(changed);
+    }
+
+    @Test
+    void aTemplateNameIsUniqueWithinItsAccount() {
+        var first = store().saveTemplate(template(ACCOUNT, "welcome"));
+        var second = store().saveTemplate(template(ACCOUNT, "follow-up"));
+
+        assertThatThrownBy(() -> store().saveTemplate(template(ACCOUNT, "welcome")))
+                .isInstanceOf(DuplicateNameException.class);
+        assertThatThrownBy(() -> store().saveTemplate(new io.crmemail.core.template.Template(second.id(), ACCOUNT,
+                "welcome", null, null, null, NOW, NOW))).isInstanceOf(DuplicateNameException.class);
+        assertThat(store().templates(ACCOUNT)).containsExactly(first, second);
+
+        // Saving a template under its own name is no conflict; a deleted template's name is free again.
+        assertThat(store().saveTemplate(first)).isEqualTo(first);
+        assertThat(store().deleteTemplate(first.id())).isTrue();
+        assertThat(store().deleteTemplate(first.id())).isFalse();
+        assertThat(store().deleteTemplate(987654)).isFalse();
+        assertThat(store().findTemplate(first.id())).isEmpty();
+        var again = store().saveTemplate(template(ACCOUNT, "welcome"));
+        assertThat(store().templates(ACCOUNT)).containsExactly(second, again);
+    }
+
+    @Test
+    void concurrentCreatesOfOneTemplateNameLeaveExactlyOne() throws Exception {
+        List<Object> outcomes = concurrently(8, () -> {
+            try {
+                return store().saveTemplate(template(ACCOUNT, "race"));
+            } catch (DuplicateNameException e) {
+                return e;
+            }
+        });
+
+        assertThat(outcomes).filteredOn(o -> o instanceof io.crmemail.core.template.Template).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> o instanceof DuplicateNameException).hasSize(7);
+        assertThat(store().templates(ACCOUNT)).hasSize(1);
+    }
+
+    // ---- idempotency keys -------------------------------------------------------------------------------
+
+    private static final Instant EXPIRES = NOW.plus(Duration.ofHours(24));
+    private static final Instant LEASE_UNTIL = NOW.plusSeconds(30);
+
+    private IdempotencyRecord begin(String key, String hash, Instant now) {
+        return store().beginIdempotent(ACCOUNT, key, hash, now, EXPIRES, LEASE_UNTIL);
+    }
+
+    @Test
+    void theFirstRequestAcquiresAKeyAndASecondSeesItInFlight() {
+        assertThat(begin("k1", "hash-a", NOW)).isEqualTo(IdempotencyRecord.acquired("hash-a"));
+
+        assertThat(begin("k1", "hash-b", NOW.plusSeconds(1)))
+                .isEqualTo(new IdempotencyRecord(false, "hash-a", false, 0, null));
+        assertThat(begin("k1", "hash-a", NOW.plusSeconds(1)).acquired()).isFalse();
+        // Keys belong to an account.
+        assertThat(store().beginIdempotent(OTHER_ACCOUNT, "k1", "hash-c", NOW, EXPIRES, LEASE_UNTIL).acquired())
+                .isTrue();
+        assertThat(begin("k2", "hash-a", NOW).acquired()).isTrue();
+    }
+
+    @Test
+    void aFinishedKeyAnswersWithItsResponseUntilItExpires() {
+        begin("k1", "hash-a", NOW);
+        store().finishIdempotent(ACCOUNT, "k1", 201, "{\"id\":17}");
+
+        IdempotencyRecord later = begin("k1", "hash-b", NOW.plusSeconds(3600));
+        assertThat(later).isEqualTo(new IdempotencyRecord(false, "hash-a", true, 201, "{\"id\":17}"));
+        // Long after the in-flight lease: a completed key is not taken over, only an expired one.
+        assertThat(begin("k1", "hash-b", EXPIRES.minusSeconds(1))).isEqualTo(later);
+        store().abandonIdempotent(ACCOUNT, "k1");
+        assertThat(begin("k1", "hash-b", NOW.plusSeconds(3600))).isEqualTo(later);
+
+        assertThat(store().beginIdempotent(ACCOUNT, "k1", "hash-b", EXPIRES, EXPIRES.plusSeconds(3600),
+                EXPIRES.plusSeconds(30))).isEqualTo(IdempotencyRecord.acquired("hash-b"));
+        assertThat(begin("k1", "hash-c", EXPIRES.plusSeconds(1)))
+                .isEqualTo(new IdempotencyRecord(false, "hash-b", false, 0, null));
+    }
+
+    @Test
+    void anAbandonedKeyCanBeAcquiredAgain() {
+        begin("k1", "hash-a", NOW);
+        store().abandonIdempotent(ACCOUNT, "k1");
+        store().abandonIdempotent(ACCOUNT, "unknown");
+
+        assertThat(begin("k1", "hash-b", NOW.plusSeconds(1))).isEqualTo(IdempotencyRecord.acquired("hash-b"));
+        store().finishIdempotent(ACCOUNT, "k1", 202, "ok");
+        assertThat(begin("k1", "hash-a", NOW.plusSeconds(2)))
+                .isEqualTo(new IdempotencyRecord(false, "hash-b", true, 202, "ok"));
+    }
+
+    @Test
+    void anInFlightKeyWhoseLeaseRanOutIsTakenOver() {
+        begin("k1", "hash-a", NOW);
+        assertThat(begin("k1", "hash-b", LEASE_UNTIL.minusSeconds(1)).acquired()).isFalse();
+
+        assertThat(store().beginIdempotent(ACCOUNT, "k1", "hash-b", LEASE_UNTIL, EXPIRES, LEASE_UNTIL.plusSeconds(30)))
+                .isEqualTo(IdempotencyRecord.acquired("hash-b"));
+        assertThat(begin("k1", "hash-c", LEASE_UNTIL.plusSeconds(1)))
+                .isEqualTo(new IdempotencyRecord(false, "hash-b", false, 0, null));
+    }
+
+    @Test
+    void concurrentBeginsWithOneKeyLetExactlyOneAcquire() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String key = "race-" + round;
+            AtomicLong n = new AtomicLong();
+            List<IdempotencyRecord> results = concurrently(8, () -> begin(key, "hash-" + n.incrementAndGet(), NOW));
+
+            List<IdempotencyRecord> winners = results.stream().filter(IdempotencyRecord::acquired).toList();
+            assertThat(winners).hasSize(1);
+            assertThat(results).filteredOn(r -> !r.acquired()).hasSize(7)
+                    .allSatisfy(r -> assertThat(r).isEqualTo(
+                            new IdempotencyRecord(false, winners.get(0).requestHash(), false, 0, null)));
+        }
+    }
+
+    @Test
+    void concurrentTakeoversOfAnExpiredKeyLetExactlyOneAcquire() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String key = "takeover-" + round;
+            begin(key, "dead", NOW);
+            Instant later = LEASE_UNTIL.plusSeconds(1);
+            AtomicLong n = new AtomicLong();
+            List<IdempotencyRecord> results = concurrently(8, () -> store().beginIdempotent(ACCOUNT, key,
+                    "hash-" + n.incrementAndGet(), later, EXPIRES, later.plusSeconds(30)));
+
+            assertThat(results).filteredOn(IdempotencyRecord::acquired).hasSize(1);
+            assertThat(results).filteredOn(r -> !r.acquired()).extracting(IdempotencyRecord::requestHash)
+                    .doesNotContain("dead").hasSize(7);
+        }
+    }
+
+    // ---- send counters ----------------------------------------------------------------------------------
+
+    @Test
+    void reserveSendsAddsUntilTheLimitAndNeverBeyond() {
+        Instant window = NOW;
+        assertThat(store().sendsInWindow(ACCOUNT, window)).isZero();
+        assertThat(store().reserveSends(ACCOUNT, window, 11, 10)).isEqualTo(-1);
+        assertThat(store().sendsInWindow(ACCOUNT, window)).isZero();
+
+        assertThat(store().reserveSends(ACCOUNT, window, 3, 10)).isEqualTo(3);
+        assertThat(store().reserveSends(ACCOUNT, window, 5, 10)).isEqualTo(8);
+        assertThat(store().reserveSends(ACCOUNT, window, 3, 10)).isEqualTo(-1);
+        assertThat(store().sendsInWindow(ACCOUNT, window)).isEqualTo(8);
+        assertThat(store().reserveSends(ACCOUNT, window, 2, 10)).isEqualTo(10);
+        assertThat(store().reserveSends(ACCOUNT, window, 1, 10)).isEqualTo(-1);
+        assertThat(store().sendsInWindow(ACCOUNT, window)).isEqualTo(10);
+
+        assertThat(store().sendsInWindow(OTHER_ACCOUNT, window)).isZero();
+        assertThat(store().reserveSends(OTHER_ACCOUNT, window, 4, 10)).isEqualTo(4);
+        Instant next = window.plusSeconds(3600);
+        assertThat(store().reserveSends(ACCOUNT, next, 1, 10)).isEqualTo(1);
+        // Opening a window may prune old ones, but never one less than a day old.
+        assertThat(store().sendsInWindow(ACCOUNT, window)).isEqualTo(10);
+        assertThat(store().sendsInWindow(ACCOUNT, next)).isEqualTo(1);
+        assertThat(store().sendsInWindow(OTHER_ACCOUNT, window)).isEqualTo(4);
+    }
+
+    @Test
+    void concurrentReservationsNeverExceedTheLimitAndAddUp() throws Exception {
+        long limit = 100;
+        AtomicLong reserved = new AtomicLong();
+        concurrently(8, () -> {
+            for (int i = 0; i < 25; i++) {
+                int count = 1 + i % 3;
+                long total = store().reserveSends(ACCOUNT, NOW, count, limit);
+                assertThat(total).isLessThanOrEqualTo(limit);
+                if (total >= 0) {
+                    assertThat(total).isGreaterThanOrEqualTo(count);
+                    reserved.addAndGet(count);
+                }
+            }
+            return null;
+        });
+
+        long total = store().sendsInWindow(ACCOUNT, NOW);
+        assertThat(total).isLessThanOrEqualTo(limit).isEqualTo(reserved.get());
+        // 8 × 25 tries of up to 3 asked for far more: every refusal meant the rest did not fit.
+        assertThat(total).isGreaterThan(limit - 3);
+    }
+
     // ---- concurrency --------------------------------------------------------------------------------------
 
     @Test
@@ -1281,5 +1924,28 @@ public abstract class EmailStoreContract {
         assertThat(claimed).allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
         assertThat(claimed).allSatisfy(j -> assertThat(store().startSending(j.messageId(), j.leaseOwner(), NOW)).isTrue());
         assertThat(store().claimDue(NOW, "late", LEASE, 10)).isEmpty();
+    }
+
+    /** Runs {@code work} on {@code threads} threads released at once; returns their results. */
+    protected static <T> List<T> concurrently(int threads, java.util.concurrent.Callable<T> work) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return work.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
