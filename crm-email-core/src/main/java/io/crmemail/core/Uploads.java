@@ -45,8 +45,8 @@ final class Uploads {
     StoredUpload upload(Caller caller, String filename, String contentType, InputStream content) {
         List<FieldError> errors = new ArrayList<>();
         String name = fileName("filename", filename, errors);
-        String type = AttachmentChecks.type("content_type", contentType, name == null ? null : guessType(name),
-                errors);
+        String type = AttachmentChecks.type("content_type", contentType,
+                name == null ? AttachmentChecks.DEFAULT_TYPE : guessType(name), errors);
         if (content == null) {
             errors.add(FieldChecks.invalid("file", "file is required"));
         }
