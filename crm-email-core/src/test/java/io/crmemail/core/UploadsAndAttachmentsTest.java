@@ -140,7 +140,8 @@ class UploadsAndAttachmentsTest {
                     "attachments[0]", "exactly one of storage_key and content"},
                 new Object[] {new MessageRequest.Attachment("x.txt", null, null, null),
                     "attachments[0]", "exactly one of storage_key and content"},
-                new Object[] {upload(theirs.storageKey()), "attachments[0].storage_key", "not an upload of this account"},
+                new Object[] {upload(theirs.storageKey()), "attachments[0].storage_key",
+                    "not an upload of this account"},
                 new Object[] {upload("1-123-crm.txt"), "attachments[0].storage_key", "not a storage key of an upload"},
                 new Object[] {upload("v1/1/" + "a".repeat(32) + "/.."), "attachments[0].storage_key",
                     "not a storage key"},
@@ -148,7 +149,8 @@ class UploadsAndAttachmentsTest {
                     "does not exist"},
                 new Object[] {inline(null, null, "x"), "attachments[0].filename", "required"},
                 new Object[] {inline("a\nb", null, "x"), "attachments[0].filename", "one line"},
-                new Object[] {inline("a.txt", "text/", "x"), "attachments[0].content_type", "not a valid content type"});
+                new Object[] {inline("a.txt", "text/", "x"), "attachments[0].content_type",
+                    "not a valid content type"});
         for (Object[] c : cases) {
             fails(() -> service.sendMessage(CALLER, Messages.basic().attach((MessageRequest.Attachment) c[0]).build()),
                     ErrorCode.VALIDATION_ERROR, (String) c[1], (String) c[2]);
