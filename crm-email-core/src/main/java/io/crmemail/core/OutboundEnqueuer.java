@@ -92,8 +92,8 @@ final class OutboundEnqueuer {
     }
 
     /**
-     * A new conversation id: 128 random bits in hex. Opaque and unguessable, since a caller who knows one can
-     * read the conversation through its account. (To be replaced by {@code Tokens.threadId()} when it lands.)
+     * A new conversation id: 128 random bits in hex, so nodes never need to agree on one. (A
+     * stand-in until {@code Tokens.threadId()} lands with the rendering work.)
      */
     private static String newThreadId() {
         return Tokens.pixelToken();
