@@ -13,7 +13,7 @@ final class AttachmentPaths {
         if (path == null || path.isBlank()) {
             return "is required";
         }
-        if (path.contains("..") || path.indexOf('\\') >= 0 || SendValidator.hasControl(path)) {
+        if (path.contains("..") || path.indexOf('\\') >= 0 || FieldChecks.hasControl(path)) {
             return "must not contain '..', backslashes or control characters";
         }
         String relative = path.startsWith("/") ? path.substring(1) : path;

@@ -22,6 +22,10 @@ import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.InMemoryEmailStore;
+import io.crmemail.core.store.MessageQuery;
+import io.crmemail.core.template.Template;
+import io.crmemail.core.template.TemplateRequest;
+import io.crmemail.core.template.TemplateService;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.ClickTracker;
 import io.crmemail.core.tracking.OpenTracker;
@@ -53,6 +57,12 @@ import java.util.UUID;
  */
 public final class EmailService implements AutoCloseable {
 
+    /** The most messages {@link #list} returns at once. */
+    public static final int MAX_LIST_LIMIT = 100;
+    private static final int DEFAULT_LIST_LIMIT = 50;
+    /** Any node may deliver, so {@link #awaitFirstAttempt} watches the store, at this interval. */
+    private static final long AWAIT_POLL_MILLIS = 25;
+
     private final EmailStore store;
     private final RecordDirectory records;
     private final Clock clock;
@@ -64,6 +74,10 @@ public final class EmailService implements AutoCloseable {
     private final DeliveryEngine engine;
     private final InboundProcessor inbound;
     private final IdempotencyKeys idempotencyKeys;
+    private final SendCaps caps;
+    private final MessageAcceptor messages;
+    private final Uploads uploads;
+    private final TemplateService templates;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -76,6 +90,12 @@ public final class EmailService implements AutoCloseable {
         this.openTracker = new OpenTracker(b.store, b.clock);
         this.clickTracker = new ClickTracker(b.store, b.clock);
         this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
+        this.caps = new SendCaps(b.store, b.sendLimits, b.clock);
+        this.uploads = new Uploads(b.attachments, settings.limits());
+        MessageAttachments messageAttachments = new MessageAttachments(b.attachments, uploads, settings.limits());
+        this.messages = new MessageAcceptor(new MessageValidator(b.records, b.store, messageAttachments,
+                settings.limits(), b.clock), messageAttachments, caps, enqueuer);
+        this.templates = new TemplateService(b.store, b.clock, settings.limits());
         this.inbound = new InboundProcessor(b.store, b.records, b.attachments, b.replyDomain, b.inboundLimits,
                 b.spoolDirectory, b.clock);
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
@@ -92,8 +112,9 @@ public final class EmailService implements AutoCloseable {
     /**
      * Validates and accepts a message from a record: in one store operation the {@code email_out}
      * comment (status {@code queued}, or {@code scheduled}), its outbox entry and its tokens are created.
-     * Transmission happens later, on a worker.
+     * Transmission happens later, on a worker. It counts against the send caps like {@link #sendMessage}.
      *
+     * @throws RateLimitedException over a send cap
      * @throws EmailException with a code and the field at fault when the request is not acceptable
      */
     public SendResult send(Caller caller, SendRequest request) {
@@ -101,7 +122,9 @@ public final class EmailService implements AutoCloseable {
         if (request == null) {
             throw EmailException.validation(null, "request body is required");
         }
-        EmailMessage comment = enqueuer.enqueue(caller, validator.validate(caller, request));
+        Outbound valid = validator.validate(caller, request);
+        caps.reserve(caller.accountId(), 1);
+        EmailMessage comment = enqueuer.enqueue(caller, valid);
         engine.wake();
         return new SendResult(comment.id(), comment.status(), comment);
     }
@@ -137,40 +160,88 @@ public final class EmailService implements AutoCloseable {
      * @throws EmailException       validation_error / not_found / insufficient_permissions naming the field
      */
     public EmailMessage sendMessage(Caller caller, MessageRequest request) {
-        throw new UnsupportedOperationException("TODO sendMessage");
+        Objects.requireNonNull(caller, "caller");
+        EmailMessage accepted = messages.accept(caller, request);
+        engine.wake();
+        return accepted;
     }
 
     /**
-     * Accepts each entry on its own: a refused entry is reported in its {@link BatchEntry} and does not stop the
-     * others. The whole batch counts against the send caps up front.
+     * Accepts each entry on its own: a refused entry is reported in its {@link BatchEntry} (its error's fields
+     * are the entry's own, e.g. {@code to[0]}) and does not stop the others. The accepted entries count against
+     * the send caps together, up front. Entries are returned in request order.
      *
+     * @throws EmailException       validation_error on {@code messages} for no entries or more than 500
      * @throws RateLimitedException when the batch does not fit under a cap (nothing accepted)
      */
     public List<BatchEntry> sendBatch(Caller caller, List<MessageRequest> requests) {
-        throw new UnsupportedOperationException("TODO sendBatch");
+        Objects.requireNonNull(caller, "caller");
+        List<BatchEntry> entries = messages.acceptBatch(caller, requests);
+        engine.wake();
+        return entries;
     }
 
     /**
      * Waits up to {@code max} for the first delivery attempt of a message (any node), returning it as it then
-     * is: still pending when no attempt finished in time.
+     * is: still pending when no attempt finished in time. The attempt has finished when the message is no
+     * longer pending, or is pending again with the error of a failed attempt (a retry).
+     *
+     * @throws EmailException not_found unless the message is the caller's account's
      */
     public EmailMessage awaitFirstAttempt(Caller caller, long messageId, Duration max) {
-        throw new UnsupportedOperationException("TODO awaitFirstAttempt");
+        EmailMessage message = visible(caller, messageId);
+        engine.wake();
+        long deadline = System.nanoTime() + (max == null || max.isNegative() ? 0 : max.toNanos());
+        while (!firstAttemptDone(message) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(Math.max(1, Math.min(AWAIT_POLL_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            message = visible(caller, messageId);
+        }
+        return message;
     }
 
-    /** The account's messages matching the query, newest first. */
-    public List<EmailMessage> list(Caller caller, io.crmemail.core.store.MessageQuery query) {
-        throw new UnsupportedOperationException("TODO list");
+    private static boolean firstAttemptDone(EmailMessage message) {
+        // attempts counts from the claim, before the outcome is known: a message being sent has attempts 1 too.
+        return !message.status().isPending() || message.metadata().attempts() > 0 && message.metadata().error() != null;
     }
 
-    /** A conversation's messages, outbound and inbound, oldest first. @throws EmailException not_found */
+    /**
+     * The account's messages matching the query, newest first.
+     *
+     * @throws EmailException validation_error on {@code limit} above {@value #MAX_LIST_LIMIT}
+     */
+    public List<EmailMessage> list(Caller caller, MessageQuery query) {
+        MessageQuery q = query == null ? MessageQuery.latest(DEFAULT_LIST_LIMIT) : query;
+        if (q.limit() > MAX_LIST_LIMIT) {
+            throw EmailException.validation("limit", "limit must be between 1 and " + MAX_LIST_LIMIT);
+        }
+        return store.list(caller.accountId(), q);
+    }
+
+    /**
+     * A conversation's messages, outbound and inbound, oldest first.
+     *
+     * @throws EmailException validation_error on {@code thread_id} when blank, not_found when the account has no
+     *                        such conversation
+     */
     public List<EmailMessage> thread(Caller caller, String threadId) {
-        throw new UnsupportedOperationException("TODO thread");
+        if (threadId == null || threadId.isBlank()) {
+            throw EmailException.validation("thread_id", "thread_id is required");
+        }
+        List<EmailMessage> thread = store.thread(caller.accountId(), threadId);
+        if (thread.isEmpty()) {
+            throw EmailException.notFound("thread_id", "unknown thread " + threadId);
+        }
+        return thread;
     }
 
-    /** Where the account stands against its daily cap. */
+    /** Where the account stands against its daily cap (for X-RateLimit-* headers). */
     public SendQuota quota(Caller caller) {
-        throw new UnsupportedOperationException("TODO quota");
+        return caps.quota(caller.accountId());
     }
 
     /** Idempotency keys for the HTTP layer. */
@@ -179,38 +250,41 @@ public final class EmailService implements AutoCloseable {
     }
 
     /**
-     * Stores an uploaded file for later {@code storageKey} attachments, streaming it to the attachment store.
+     * Stores an uploaded file for later {@code storage_key} attachments of the caller's account, streaming it to
+     * the attachment store. The name loses any directory part; the type defaults to a guess from the name.
      *
-     * @throws EmailException validation_error for a bad name or type, payload_too_large over the attachment limit
+     * @throws EmailException validation_error on {@code filename} or {@code content_type}, payload_too_large on
+     *                        {@code file} over {@link Limits#maxAttachmentBytes()} (nothing is kept)
      */
     public StoredUpload upload(Caller caller, String filename, String contentType, InputStream content) {
-        throw new UnsupportedOperationException("TODO upload");
+        return uploads.upload(caller, filename, contentType, content);
     }
 
-    public List<io.crmemail.core.template.Template> templates(Caller caller) {
-        throw new UnsupportedOperationException("TODO templates");
+    // ---- templates --------------------------------------------------------------------------------
+
+    /** The account's templates, by id. */
+    public List<Template> templates(Caller caller) {
+        return templates.list(caller.accountId());
     }
 
-    /** @throws EmailException not_found unless the template is the account's */
-    public io.crmemail.core.template.Template template(Caller caller, long id) {
-        throw new UnsupportedOperationException("TODO template");
+    /** @throws EmailException not_found on {@code id} unless the template is the account's */
+    public Template template(Caller caller, long id) {
+        return templates.get(caller.accountId(), id);
     }
 
-    /** @throws EmailException validation_error, conflict when the name is taken */
-    public io.crmemail.core.template.Template createTemplate(Caller caller,
-                                                            io.crmemail.core.template.TemplateRequest request) {
-        throw new UnsupportedOperationException("TODO createTemplate");
+    /** @throws EmailException validation_error / payload_too_large naming the field, conflict on {@code name} */
+    public Template createTemplate(Caller caller, TemplateRequest request) {
+        return templates.create(caller.accountId(), request);
     }
 
-    /** @throws EmailException not_found, validation_error, conflict when the name is taken */
-    public io.crmemail.core.template.Template updateTemplate(Caller caller, long id,
-                                                            io.crmemail.core.template.TemplateRequest request) {
-        throw new UnsupportedOperationException("TODO updateTemplate");
+    /** @throws EmailException not_found, validation_error / payload_too_large, conflict on {@code name} */
+    public Template updateTemplate(Caller caller, long id, TemplateRequest request) {
+        return templates.update(caller.accountId(), id, request);
     }
 
     /** @throws EmailException not_found unless the template is the account's */
     public void deleteTemplate(Caller caller, long id) {
-        throw new UnsupportedOperationException("TODO deleteTemplate");
+        templates.delete(caller.accountId(), id);
     }
 
     // ---- reading ----------------------------------------------------------------------------------
@@ -324,7 +398,7 @@ public final class EmailService implements AutoCloseable {
             throw EmailException.validation("email", "email " + e.getMessage());
         }
         String why = reason == null || reason.isBlank() ? "manual" : reason.strip();
-        if (SendValidator.hasControl(why) || why.length() > 200) {
+        if (FieldChecks.hasControl(why) || why.length() > 200) {
             throw EmailException.validation("reason", "reason must be one line of at most 200 characters");
         }
         return store.suppress(caller.accountId(), mailbox.email(), why, clock.instant());

@@ -16,7 +16,7 @@ public record EmailSettings(String publicBaseUrl, String replyDomain, Limits lim
         publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
                 : publicBaseUrl;
         limits = limits == null ? Limits.defaults() : limits;
-        if (replyDomain != null && (replyDomain.isBlank() || SendValidator.hasControl(replyDomain)
+        if (replyDomain != null && (replyDomain.isBlank() || FieldChecks.hasControl(replyDomain)
                 || replyDomain.contains("@"))) {
             throw new IllegalArgumentException("replyDomain must be a bare domain name: " + replyDomain);
         }

@@ -4,7 +4,6 @@ import io.crmemail.core.message.CommentType;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
-import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.store.DuplicateTokenException;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.NewEmail;
@@ -36,44 +35,40 @@ final class OutboundEnqueuer {
         this.clock = clock;
     }
 
-    EmailMessage enqueue(Caller caller, SendValidator.ValidSend send) {
+    /**
+     * Stores the message with its tokens and records its first event. The Message-ID is fixed here (retries
+     * keep it), and a message that continues no conversation starts its own.
+     */
+    EmailMessage enqueue(Caller caller, Outbound outbound) {
         Instant now = clock.instant();
-        EmailMetadata metadata = EmailMetadata.builder()
-                .status(send.scheduledAt() == null ? EmailStatus.QUEUED : EmailStatus.SCHEDULED)
-                .smtpIntegrationId(send.integration().id())
-                .fromIdentity(send.from())
-                .to(send.to())
-                .cc(send.cc())
-                .bcc(send.bcc())
-                .subject(send.subject())
-                .body(send.body())
-                .signatureId(send.signature() == null ? null : send.signature().id())
-                .signatureHtml(send.signature() == null ? null : send.signature().html())
-                .attachments(send.attachments())
-                .messageId(Tokens.messageId(send.from().domain()))
-                .scheduledAt(send.scheduledAt())
+        EmailMetadata content = outbound.content();
+        Instant scheduledAt = content.scheduledAt();
+        EmailMetadata metadata = content.toBuilder()
+                .status(scheduledAt == null ? EmailStatus.QUEUED : EmailStatus.SCHEDULED)
+                .messageId(Tokens.messageId(content.fromIdentity().domain()))
+                .threadId(content.threadId() == null ? newThreadId() : content.threadId())
                 .build();
-        Instant due = send.scheduledAt() == null ? now : send.scheduledAt();
-        RecordRef record = new RecordRef(send.table().id(), send.recordId());
-        EmailMessage stored = enqueueWithFreshTokens(new NewEmail(caller.accountId(), record, CommentType.EMAIL_OUT,
-                null, caller.userId(), now, metadata, due, List.of()), send);
+        Instant due = scheduledAt == null ? now : scheduledAt;
+        EmailMessage stored = enqueueWithFreshTokens(new NewEmail(caller.accountId(), outbound.record(),
+                CommentType.EMAIL_OUT, null, caller.userId(), now, metadata, due, List.of()), outbound);
         try {
             // The timeline's first event. Not part of the enqueue transaction: the message is already safe,
             // so a failure here costs the event only and must not fail (or repeat) the send.
             store.addEvent(EmailEvent.of(stored.id(),
-                    send.scheduledAt() == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
+                    scheduledAt == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
         } catch (RuntimeException e) {
             log.warn("could not record the queued event of message {}", stored.id(), e);
         }
         return stored;
     }
 
-    private EmailMessage enqueueWithFreshTokens(NewEmail email, SendValidator.ValidSend send) {
+    private EmailMessage enqueueWithFreshTokens(NewEmail email, Outbound outbound) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return store.enqueue(email.withTokens(tokens(send)));
+                return store.enqueue(email.withTokens(tokens(outbound)));
             } catch (DuplicateTokenException duplicate) {
-                // 64-bit reply tokens can collide, astronomically rarely; fresh ones settle it.
+                // Random tokens can collide (64-bit reply tokens most likely, still astronomically rarely);
+                // fresh ones settle it.
                 if (attempt >= TOKEN_COLLISION_RETRIES) {
                     throw duplicate;
                 }
@@ -81,14 +76,26 @@ final class OutboundEnqueuer {
         }
     }
 
-    private List<NewToken> tokens(SendValidator.ValidSend send) {
-        List<NewToken> tokens = new ArrayList<>(2);
-        if (!send.integration().disablePixel()) {
+    private List<NewToken> tokens(Outbound outbound) {
+        List<NewToken> tokens = new ArrayList<>(2 + outbound.clickUrls().size());
+        if (outbound.pixel()) {
             tokens.add(NewToken.of(Tokens.pixelToken(), TokenKind.PIXEL));
         }
         if (settings.replyDomain() != null) {
             tokens.add(NewToken.of(Tokens.replyToken(), TokenKind.REPLY));
         }
+        // In the body's link order: the renderer points the n-th trackable link at the n-th click token.
+        for (String url : outbound.clickUrls()) {
+            tokens.add(new NewToken(Tokens.pixelToken(), TokenKind.CLICK, url));
+        }
         return tokens;
+    }
+
+    /**
+     * A new conversation id: 128 random bits in hex, so nodes never need to agree on one. (A
+     * stand-in until {@code Tokens.threadId()} lands with the rendering work.)
+     */
+    private static String newThreadId() {
+        return Tokens.pixelToken();
     }
 }
