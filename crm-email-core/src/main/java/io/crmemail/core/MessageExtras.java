@@ -1,12 +1,10 @@
 package io.crmemail.core;
 
+import io.crmemail.core.compose.ExtraHeaders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The caller-chosen extras of a {@code /api/v1} message: custom headers, tags, its own metadata, links to a
@@ -15,7 +13,6 @@ import java.util.regex.Pattern;
 final class MessageExtras {
 
     static final int MAX_HEADERS = 50;
-    static final int MAX_HEADER_VALUE = 998;
     static final int MAX_TAGS = 20;
     static final int MAX_TAG = 100;
     static final int MAX_METADATA = 50;
@@ -23,15 +20,6 @@ final class MessageExtras {
     static final int MAX_METADATA_VALUE = 1000;
     static final int MAX_LINK_ID = 200;
 
-    /** RFC 5322 field name: printable US-ASCII except the colon. */
-    private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
-    /**
-     * Headers the library writes itself or that describe the message's transport and authenticity; letting a
-     * caller set them would forge recipients, threading or signatures. Content-* as a prefix.
-     */
-    private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "date", "message-id",
-            "reply-to", "in-reply-to", "references", "mime-version", "return-path", "received", "dkim-signature",
-            "sender");
 
     private MessageExtras() {
     }
@@ -44,17 +32,14 @@ final class MessageExtras {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         given.forEach((name, value) -> {
-            String field = "headers." + name;
-            if (name == null || !HEADER_NAME.matcher(name).matches()) {
-                errors.add(FieldChecks.invalid("headers", "header name " + printable(name)
-                        + " is not a valid field name (printable ASCII, no colon or space)"));
-            } else if (reserved(name)) {
-                errors.add(FieldChecks.invalid(field, name + " cannot be set as a custom header"));
-            } else if (value == null || !FieldChecks.oneLine(value) || value.length() > MAX_HEADER_VALUE) {
-                errors.add(FieldChecks.invalid(field, field + " must be one line of at most " + MAX_HEADER_VALUE
-                        + " characters"));
-            } else {
+            // The composer applies the same rule again at transmission: one rule, named once.
+            String problem = ExtraHeaders.problem(name, value);
+            if (problem == null) {
                 headers.put(name, value.strip());
+            } else if (!ExtraHeaders.validName(name)) {
+                errors.add(FieldChecks.invalid("headers", "header name " + printable(name) + ": " + problem));
+            } else {
+                errors.add(FieldChecks.invalid("headers." + name, problem));
             }
         });
         return headers;
@@ -133,11 +118,6 @@ final class MessageExtras {
             return null;
         }
         return Conversation.trim(ids);
-    }
-
-    private static boolean reserved(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return RESERVED.contains(lower) || lower.startsWith("content-");
     }
 
     private static String printable(String value) {

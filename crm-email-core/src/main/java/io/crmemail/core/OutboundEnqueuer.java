@@ -46,7 +46,7 @@ final class OutboundEnqueuer {
         EmailMetadata metadata = content.toBuilder()
                 .status(scheduledAt == null ? EmailStatus.QUEUED : EmailStatus.SCHEDULED)
                 .messageId(Tokens.messageId(content.fromIdentity().domain()))
-                .threadId(content.threadId() == null ? newThreadId() : content.threadId())
+                .threadId(content.threadId() == null ? Tokens.threadId() : content.threadId())
                 .build();
         Instant due = scheduledAt == null ? now : scheduledAt;
         EmailMessage stored = enqueueWithFreshTokens(new NewEmail(caller.accountId(), outbound.record(),
@@ -86,16 +86,8 @@ final class OutboundEnqueuer {
         }
         // In the body's link order: the renderer points the n-th trackable link at the n-th click token.
         for (String url : outbound.clickUrls()) {
-            tokens.add(new NewToken(Tokens.pixelToken(), TokenKind.CLICK, url));
+            tokens.add(new NewToken(Tokens.clickToken(), TokenKind.CLICK, url));
         }
         return tokens;
-    }
-
-    /**
-     * A new conversation id: 128 random bits in hex, so nodes never need to agree on one. (A
-     * stand-in until {@code Tokens.threadId()} lands with the rendering work.)
-     */
-    private static String newThreadId() {
-        return Tokens.pixelToken();
     }
 }

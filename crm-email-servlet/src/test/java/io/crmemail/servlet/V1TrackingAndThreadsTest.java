@@ -166,8 +166,8 @@ class V1TrackingAndThreadsTest {
 
         error(server.get("/api/v1/threads/thr_unknown", TOKEN), 404, "not_found", null);
         error(server.get("/api/v1/threads/" + thread, TestServer.OTHER_ACCOUNT_TOKEN), 404, "not_found", null);
-        error(server.post("/api/v1/emails/send", TOKEN, sendBody("\"thread_id\":\"thr_unknown\"")), 400,
-                "validation_error", "thread_id");
+        error(server.post("/api/v1/emails/send", TOKEN, sendBody("\"thread_id\":\"thr_unknown\"")), 404,
+                "not_found", "thread_id");
     }
 
     private HttpResponse<String> click(String path, String userAgent) {

@@ -18,15 +18,20 @@ public final class ExtraHeaders {
     private static final int MAX_VALUE = 900;
     private static final Set<String> RESERVED = Set.of(
             "from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "in-reply-to",
-            "references", "mime-version", "return-path");
+            "references", "mime-version", "return-path", "received", "dkim-signature");
     private static final Set<String> RESERVED_PREFIXES = Set.of("content-", "resent-");
 
     private ExtraHeaders() {
     }
 
+    /** True when {@code name} is a well-formed header name (reserved or not). */
+    public static boolean validName(String name) {
+        return name != null && name.length() <= MAX_NAME && NAME.matcher(name).matches();
+    }
+
     /** Why {@code name: value} may not be added as an extra header, or null when it may. */
     public static String problem(String name, String value) {
-        if (name == null || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             return "header name must be 1 to " + MAX_NAME + " letters, digits or !#$%&'*+-.^_`|~: " + name;
         }
         if (isReserved(name)) {
