@@ -122,9 +122,17 @@ class InboundTest {
                 .containsExactly(original.id(), byToken.id(), byReferences.id());
     }
 
+    /** Messages stored before conversations existed have no thread id; their replies join none either. */
     @Test
     void aReplyToAMessageOutsideAnyConversationHasNone() {
-        assertThat(stored(receive("gmail-reply.eml")).metadata().threadId()).isNull();
+        replyToken = Tokens.replyToken();
+        java.time.Instant now = world.clock.instant();
+        original = world.store.enqueue(new NewEmail(TestWorld.ACCOUNT, original.record(), CommentType.EMAIL_OUT, null,
+                TestWorld.USER, now, original.metadata().toBuilder().threadId(null)
+                .messageId(Tokens.messageId("acme.com")).build(), now, List.of(NewToken.of(replyToken, TokenKind.REPLY))));
+        EmailMessage reply = stored(receive("gmail-reply.eml"));
+        assertThat(reply.parentId()).isEqualTo(original.id());
+        assertThat(reply.metadata().threadId()).isNull();
     }
 
     @Test
