@@ -73,7 +73,8 @@ final class BenchCrm {
     /** A service on this CRM's store with the builder's defaults unless changed by the caller. */
     EmailService.Builder service(MailTransportFactory transports) {
         return EmailService.builder().store(store).records(records).attachments(attachments)
-                .transports(transports).publicBaseUrl("https://crm.example").replyDomain(REPLY_DOMAIN);
+                .transports(transports).publicBaseUrl("https://crm.example").replyDomain(REPLY_DOMAIN)
+                .sendLimits(io.crmemail.core.SendLimits.unlimited());
     }
 
     /** The i-th request: a record of the table, sent to that record's address. */

@@ -500,7 +500,7 @@ public final class EmailService implements AutoCloseable {
         public Builder inboundLimits(InboundLimits v) { inboundLimits = v; return this; }
         /** Where inbound mail is spooled while it is parsed (default: java.io.tmpdir). */
         public Builder spoolDirectory(Path v) { spoolDirectory = v; return this; }
-        /** Per-account send caps (default 50 per second per node, 100,000 per UTC day). */
+        /** Per-account send caps (default 1,000 per second per node, 1,000,000 per UTC day). */
         public Builder sendLimits(SendLimits v) { sendLimits = Objects.requireNonNull(v, "sendLimits"); return this; }
 
         public EmailService build() {

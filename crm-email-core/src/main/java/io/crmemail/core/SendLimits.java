@@ -15,8 +15,16 @@ public record SendLimits(int perSecond, long perDay) {
         }
     }
 
-    /** 50 per second, 100,000 per day. */
+    /**
+     * 1,000 per second and node, 1,000,000 per day: high enough that a host never trips over them unasked, low
+     * enough that a runaway loop stops. Set your plan's caps.
+     */
     public static SendLimits defaults() {
-        return new SendLimits(50, 100_000);
+        return new SendLimits(1_000, 1_000_000);
+    }
+
+    /** Caps so high they never apply: benchmarks and tests about something else. */
+    public static SendLimits unlimited() {
+        return new SendLimits(Integer.MAX_VALUE, Long.MAX_VALUE / 2);
     }
 }

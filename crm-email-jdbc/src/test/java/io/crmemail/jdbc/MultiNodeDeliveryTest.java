@@ -108,7 +108,8 @@ class MultiNodeDeliveryTest {
                 }
                 services.add(world.serviceBuilder().store(store).transports(wire).clock(Clock.systemUTC())
                         .nodeId("node-" + n).workers(WORKERS).batchSize(BATCH).lease(LEASE)
-                        .pollInterval(Duration.ofMillis(100)).shutdownTimeout(Duration.ofSeconds(2)).build());
+                        .pollInterval(Duration.ofMillis(100)).shutdownTimeout(Duration.ofSeconds(2))
+                        .sendLimits(io.crmemail.core.SendLimits.unlimited()).build());
             }
             services.forEach(EmailService::start);
             send(world, services.get(0), messages);
