@@ -32,10 +32,15 @@ final class SendCounters {
                 // Our update holds the row lock until commit, so this reads our own total.
                 return sends(c, accountId, windowStart);
             }
-            if (exists(c, accountId, windowStart) || count > limit) {
+            Long current = read(c, accountId, windowStart);
+            if (current != null) {
+                if (current + count > limit) {
+                    return -1;
+                }
+                // The window was opened by a concurrent reservation after our update looked: add to it next round.
+            } else if (count > limit) {
                 return -1;
-            }
-            if (open(c, accountId, windowStart, count)) {
+            } else if (open(c, accountId, windowStart, count)) {
                 prune(c, accountId, windowStart.minus(KEEP));
                 return count;
             }
@@ -74,10 +79,6 @@ final class SendCounters {
             Sql.setInstant(ps, 2, before);
             ps.executeUpdate();
         }
-    }
-
-    private static boolean exists(Connection c, long accountId, Instant windowStart) throws SQLException {
-        return read(c, accountId, windowStart) != null;
     }
 
     static long sends(Connection c, long accountId, Instant windowStart) throws SQLException {

@@ -1881,6 +1881,22 @@ public abstract class EmailStoreContract {
         assertThat(total).isGreaterThan(limit - 3);
     }
 
+    /**
+     * Many first reservations of a fresh window race to open it: under a limit they can never reach, every one
+     * must fit (a race lost to the opener is no reason to refuse).
+     */
+    @Test
+    void racingFirstReservationsOfAWindowAllFitUnderAHighLimit() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Instant window = NOW.plus(Duration.ofDays(round + 1));
+            concurrently(8, () -> {
+                assertThat(store().reserveSends(ACCOUNT, window, 1, Long.MAX_VALUE / 2)).isPositive();
+                return null;
+            });
+            assertThat(store().sendsInWindow(ACCOUNT, window)).isEqualTo(8);
+        }
+    }
+
     // ---- concurrency --------------------------------------------------------------------------------------
 
     @Test
