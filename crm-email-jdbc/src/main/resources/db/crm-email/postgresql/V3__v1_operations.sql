@@ -19,6 +19,8 @@ ALTER TABLE crm_email_outbox ADD COLUMN sending BOOLEAN DEFAULT FALSE NOT NULL;
 -- status is 'in_flight' or 'completed'; an in-flight key whose lease_until passed is taken over (its node died).
 ALTER TABLE crm_email_idempotency ADD COLUMN lease_until TIMESTAMPTZ(6);
 ALTER TABLE crm_email_idempotency ADD COLUMN http_status INTEGER;
+-- Idempotency-Key takes up to 256 characters (the v1 contract); V1 made room for 255.
+ALTER TABLE crm_email_idempotency ALTER COLUMN idem_key TYPE VARCHAR(256);
 
 -- Sends per account and window; windows older than a day before a newly opened one are deleted.
 CREATE TABLE crm_email_send_window (

@@ -122,7 +122,8 @@ record V1SendBody(
             byte[] content = null;
             if (a.contentBase64() != null) {
                 try {
-                    content = Base64.getMimeDecoder().decode(a.contentBase64());
+                    // Line breaks are fine (MIME-style base64); anything else outside the alphabet is an error, not skipped.
+                    content = Base64.getDecoder().decode(a.contentBase64().replaceAll("[\\r\\n\\t ]", ""));
                 } catch (IllegalArgumentException e) {
                     throw ApiException.validation("attachments[" + i + "].content_base64",
                             "attachments[" + i + "].content_base64 is not valid base64");

@@ -66,7 +66,8 @@ class V1CancelAndTemplateTest {
         assertThat(greenMail.getReceivedMessages()).isEmpty();
         assertThat(data(server.get("/api/v1/emails/" + id + "/events", TOKEN), 200))
                 .extracting(e -> e.get("type").asText()).contains("cancelled").doesNotContain("sent");
-        error(server.delete("/api/v1/emails/" + id, TOKEN), 409, "conflict", null);
+        // DELETE is idempotent: cancelling it again answers the same
+        assertThat(data(server.delete("/api/v1/emails/" + id, TOKEN), 200).get("status").asText()).isEqualTo("cancelled");
     }
 
     @Test
@@ -155,7 +156,7 @@ class V1CancelAndTemplateTest {
         assertThat(greenMail.waitForIncomingEmail(5000, 1)).isTrue();
         MimeMessage mime = greenMail.getReceivedMessages()[0];
         assertThat(mime.getSubject()).isEqualTo("Welcome Jane Doe");
-        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(mime)).contains("Hi Jane Doe, your code is A-7")
+        assertThat(V1Support.text(mime)).contains("Hi Jane Doe, your code is A-7")
                 .contains("code A-7");
 
         JsonNode updated = data(server.put("/api/v1/templates/" + id, TOKEN,

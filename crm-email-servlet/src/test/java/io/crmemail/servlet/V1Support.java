@@ -59,6 +59,20 @@ final class V1Support {
         throw new AssertionError("email " + id + " never got there; last seen " + last);
     }
 
+    /** Every text part of a message, decoded (quoted-printable and base64 undone), one after the other. */
+    static String text(jakarta.mail.Part part) throws Exception {
+        if (part.isMimeType("text/*")) {
+            return part.getContent().toString();
+        }
+        StringBuilder out = new StringBuilder();
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                out.append(text(multipart.getBodyPart(i))).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     static Predicate<JsonNode> status(String wire) {
         return email -> email.get("status").asText().equals(wire);
     }

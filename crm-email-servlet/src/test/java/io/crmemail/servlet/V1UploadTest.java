@@ -66,9 +66,11 @@ class V1UploadTest {
         assertThat(greenMail.waitForIncomingEmail(5000, 1)).isTrue();
         assertThat(attachmentNames(greenMail.getReceivedMessages()[0])).containsExactly("price list.csv");
 
-        // another account cannot use the key
+        // another account (with a mailbox of its own) cannot use the key
+        server.service.saveIntegration(server.world.integration.toBuilder().id(0).accountId(2).build());
         error(server.post("/api/v1/emails/send", TestServer.OTHER_ACCOUNT_TOKEN, sendBody(
-                "\"attachments\":[{\"storage_key\":\"" + key + "\"}]")), 400, "validation_error", null);
+                "\"attachments\":[{\"storage_key\":\"" + key + "\"}]")), 400, "validation_error",
+                "attachments[0].storage_key");
         error(post("/api/v1/uploads", TOKEN, form().field("note", "no file")), 400, "validation_error", "file");
         error(post("/api/v1/uploads", TOKEN, form().file("a", "a.txt", "text/plain", "a")
                 .file("b", "b.txt", "text/plain", "b")), 400, "validation_error", "file");

@@ -114,7 +114,8 @@ public final class HtmlSanitizer {
             }
             addAttributes("col", "width", "span", "valign");
             addAttributes("colgroup", "width", "span", "valign");
-            addProtocols("a", "href", "http", "https", "mailto", "tel");
+            // "#" keeps in-page anchors (href="#top"), which jsoup would otherwise strip as protocol-less.
+            addProtocols("a", "href", "#", "http", "https", "mailto", "tel");
             addProtocols("img", "src", "http", "https", "cid", "data");
             addProtocols("blockquote", "cite", "http", "https");
         }

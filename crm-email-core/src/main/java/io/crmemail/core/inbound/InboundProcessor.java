@@ -117,9 +117,16 @@ public final class InboundProcessor {
             if (route == null) {
                 return drop("no reply token and no known Message-ID in In-Reply-To/References");
             }
-            TableInfo table = records.table(route.accountId(), route.record().tableId()).orElse(null);
-            if (table == null) {
-                return drop("table " + route.record().tableId() + " no longer exists");
+            String attachmentPrefix;
+            if (route.record().isNone()) {
+                // A reply to a /api/v1 message on no record: its files go where that account's uploads live.
+                attachmentPrefix = "v1/" + route.accountId() + "/";
+            } else {
+                TableInfo table = records.table(route.accountId(), route.record().tableId()).orElse(null);
+                if (table == null) {
+                    return drop("table " + route.record().tableId() + " no longer exists");
+                }
+                attachmentPrefix = table.attachmentPrefix();
             }
             String messageId = MessageIdentity.of(message, file);
             Optional<EmailMessage> known = store.findByMessageId(messageId).stream()
@@ -138,7 +145,7 @@ public final class InboundProcessor {
             }
             List<AttachmentRef> saved = new ArrayList<>();
             try {
-                saved.addAll(attachments.save(body.attachments(), table.attachmentPrefix()));
+                saved.addAll(attachments.save(body.attachments(), attachmentPrefix));
                 InboundStored result = store.storeInbound(newEmail(message, from, route, messageId, body, saved));
                 if (result.duplicate()) {
                     attachments.delete(saved);

@@ -1881,6 +1881,19 @@ public abstract class EmailStoreContract {
         assertThat(total).isGreaterThan(limit - 3);
     }
 
+    @Test
+    void idempotencyKeysOfTheLongestAllowedLengthAreKept() {
+        String key = "k".repeat(io.crmemail.core.IdempotencyKeys.MAX_KEY_LENGTH);
+        assertThat(store().beginIdempotent(ACCOUNT, key, "h", NOW, NOW.plus(Duration.ofHours(24)),
+                NOW.plusSeconds(120)).acquired()).isTrue();
+        store().finishIdempotent(ACCOUNT, key, 202, "{}");
+        IdempotencyRecord again = store().beginIdempotent(ACCOUNT, key, "h", NOW, NOW.plus(Duration.ofHours(24)),
+                NOW.plusSeconds(120));
+        assertThat(again.acquired()).isFalse();
+        assertThat(again.completed()).isTrue();
+        assertThat(again.status()).isEqualTo(202);
+    }
+
     /**
      * Many first reservations of a fresh window race to open it: under a limit they can never reach, every one
      * must fit (a race lost to the opener is no reason to refuse).
