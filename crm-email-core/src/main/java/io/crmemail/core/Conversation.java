@@ -80,10 +80,17 @@ record Conversation(String id, List<EmailMessage> messages) {
         return latest().metadata().messageId();
     }
 
-    /** The latest message's References followed by its Message-ID, trimmed to a sane length. */
+    /**
+     * The latest message's References (or, lacking them, its In-Reply-To) followed by its Message-ID, trimmed to
+     * a sane length.
+     */
     String references() {
         // Stored references of inbound mail are as received: only well-formed ids are carried on.
-        List<String> ids = new ArrayList<>(split(latest().metadata().references()).stream()
+        var meta = latest().metadata();
+        // RFC 5322 3.6.4: a parent without References (many clients send only In-Reply-To) contributes its
+        // In-Reply-To instead, so the chain back to our own message is not lost.
+        String chain = meta.references() != null && !meta.references().isBlank() ? meta.references() : meta.inReplyTo();
+        List<String> ids = new ArrayList<>(split(chain).stream()
                 .filter(id -> MESSAGE_ID.matcher(id).matches()).toList());
         if (inReplyTo() != null && MESSAGE_ID.matcher(inReplyTo()).matches()) {
             ids.add(inReplyTo());

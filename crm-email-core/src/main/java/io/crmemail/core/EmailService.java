@@ -260,6 +260,20 @@ public final class EmailService implements AutoCloseable {
         return uploads.upload(caller, filename, contentType, content);
     }
 
+    /**
+     * Deletes one of the account's uploads (one a failed request stored, say). Another account's key or a key
+     * that is not an upload's is refused; a key with no file is fine.
+     *
+     * @throws EmailException validation_error naming {@code storage_key}
+     */
+    public void deleteUpload(Caller caller, String storageKey) {
+        String problem = Uploads.keyProblem(storageKey, caller.accountId());
+        if (problem != null) {
+            throw EmailException.validation("storage_key", "storage_key " + problem);
+        }
+        uploads.deleteQuietly(storageKey);
+    }
+
     // ---- templates --------------------------------------------------------------------------------
 
     /** The account's templates, by id. */

@@ -17,8 +17,12 @@ public final class IdempotencyKeys {
 
     /** How long a key and its response are kept. */
     public static final Duration RETENTION = Duration.ofHours(24);
-    /** How long a key may stay in flight before a retry may take it over (its node is presumed dead). */
-    public static final Duration IN_FLIGHT_LEASE = Duration.ofMinutes(2);
+    /**
+     * How long a key may stay in flight before a retry may take it over (its node is presumed dead). Well above
+     * the longest request (a send that waits for its first attempt, a multipart send of 10 × 50 MB): a takeover
+     * of a live request would run it twice.
+     */
+    public static final Duration IN_FLIGHT_LEASE = Duration.ofMinutes(10);
     /** The longest key accepted. */
     public static final int MAX_KEY_LENGTH = 256;
 

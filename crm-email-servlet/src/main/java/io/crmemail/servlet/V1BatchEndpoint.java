@@ -70,16 +70,16 @@ final class V1BatchEndpoint {
                     throw refused;
                 }
                 MessageRequest request = ((V1SendBody) parsed.get(i)).toRequest();
-                if (request.record() != null) {
-                    gate.requireWrite(caller, request.record().tableId());
-                }
+                gate.requireWrite(caller, request);
                 requests.add(request);
                 positions.add(i);
             } catch (ApiException refused) {
                 answer[i] = refusal(i, recipients(parsed.get(i)), refused.code(), refused.getMessage(), refused.field());
             }
         }
-        List<BatchEntry> results = email.sendBatch(caller, requests);
+        // When the HTTP layer refused every entry there is nothing for the core to accept (and it would call an
+        // empty batch invalid, hiding the entries' own errors).
+        List<BatchEntry> results = requests.isEmpty() ? List.of() : email.sendBatch(caller, requests);
         int accepted = 0;
         for (BatchEntry result : results) {
             int i = positions.get(result.index());

@@ -48,17 +48,25 @@ final class V1EmailEndpoints {
         idempotency.run(ex, caller, json, e -> send(e, caller, bodies.strict(json, V1SendBody.class)));
     }
 
-    /** Accepts one message and answers; shared with the multipart endpoint. */
+    /** Accepts one message and answers. */
     void send(Exchange ex, Caller caller, V1SendBody body) throws IOException {
+        answer(ex, caller, body, accept(ex, caller, body));
+    }
+
+    /** Accepts one message: validated, allowed, counted, stored. Shared with the multipart endpoint. */
+    EmailMessage accept(Exchange ex, Caller caller, V1SendBody body) {
         if (body == null) {
             throw ApiException.validation(null, "the request body must be a JSON object with at least from and to");
         }
         MessageRequest request = body.toRequest();
-        if (request.record() != null) {
-            gate.requireWrite(caller, request.record().tableId());
-        }
+        gate.requireWrite(caller, request);
         EmailMessage accepted = email.sendMessage(caller, request);
         gate.quotaHeaders(ex, caller);
+        return accepted;
+    }
+
+    /** Answers for an accepted message: at once, or after its first attempt when the body asks to wait. */
+    void answer(Exchange ex, Caller caller, V1SendBody body, EmailMessage accepted) throws IOException {
         if (!body.waits()) {
             ex.json(202, V1Envelope.ok(V1Views.Sent.of(accepted)));
             return;

@@ -1,9 +1,14 @@
 package io.crmemail.servlet;
 
 import io.crmemail.core.Caller;
+import io.crmemail.core.EmailException;
 import io.crmemail.core.EmailService;
+import io.crmemail.core.MessageRequest;
+import io.crmemail.core.message.EmailMessage;
+import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.SendQuota;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
 
 /**
  * The way into every v1 endpoint: who is calling (401 invalid_key), may they use this capability (403
@@ -33,9 +38,32 @@ final class V1Gate {
         return caller;
     }
 
-    /** May the caller put a message on this record's table? */
-    void requireWrite(Caller caller, Long tableId) {
-        guard.requireWrite(caller, tableId);
+    /**
+     * May the caller put this message on its record's table? A reply into a conversation without a record of its
+     * own lands on the conversation's record (that of its latest message on one), so that one is checked: its
+     * fields are merged into the mail.
+     */
+    void requireWrite(Caller caller, MessageRequest request) {
+        if (request.record() != null) {
+            guard.requireWrite(caller, request.record().tableId());
+            return;
+        }
+        if (request.threadId() == null || request.threadId().isBlank()) {
+            return;
+        }
+        List<EmailMessage> conversation;
+        try {
+            conversation = email.thread(caller, request.threadId());
+        } catch (EmailException unknown) {
+            return; // the send reports the unknown thread with its field
+        }
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            RecordRef record = conversation.get(i).record();
+            if (!record.isNone()) {
+                guard.requireWrite(caller, record.tableId());
+                return;
+            }
+        }
     }
 
     /** Sets the headers from the account's quota as it stands now (after a send, it counts that send). */

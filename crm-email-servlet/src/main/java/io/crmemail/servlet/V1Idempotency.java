@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code Idempotency-Key} header of v1 POSTs. The first request with a key runs and its response is saved
  * (before the client sees it) for 24 hours; a repeat with the same payload gets that response again, a repeat
- * with another payload or while the first still runs gets 409 idempotency_conflict. Responses that say "try
- * again" (429, 500, 503) are not saved: the key is released so the retry really runs.
+ * with another payload or while the first still runs gets 409 idempotency_conflict. Only answers that say "not
+ * now" (429, 503) are not saved: the key is released so the retry really runs. A 500 is saved like any answer:
+ * the request may have stored messages before it failed, and running it again could send them twice.
  */
 final class V1Idempotency {
 
@@ -58,7 +59,7 @@ final class V1Idempotency {
     private void settle(Exchange ex, Caller caller, String key) {
         Exchange.Written out = ex.written();
         try {
-            if (out != null && out.status() != 429 && out.status() != 500 && out.status() != 503) {
+            if (out != null && out.status() != 429 && out.status() != 503) {
                 email.idempotencyKeys().finish(caller, key, out.status(), new String(out.body(), StandardCharsets.UTF_8));
             } else {
                 email.idempotencyKeys().abandon(caller, key);

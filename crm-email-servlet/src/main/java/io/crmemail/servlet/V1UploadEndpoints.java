@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmemail.core.Caller;
 import io.crmemail.core.EmailService;
 import io.crmemail.core.StoredUpload;
+import io.crmemail.core.message.EmailMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,12 +67,22 @@ final class V1UploadEndpoints {
                     throw ApiException.validation("payload", "the payload field must hold the JSON send body");
                 }
                 List<V1SendBody.V1Attachment> files = new ArrayList<>();
-                for (UploadedFile file : form.files()) {
-                    StoredUpload stored = store(caller, file);
-                    files.add(new V1SendBody.V1Attachment(stored.filename(), stored.contentType(), null,
-                            stored.storageKey()));
+                V1SendBody withFiles;
+                EmailMessage accepted;
+                try {
+                    for (UploadedFile file : form.files()) {
+                        StoredUpload stored = store(caller, file);
+                        files.add(new V1SendBody.V1Attachment(stored.filename(), stored.contentType(), null,
+                                stored.storageKey()));
+                    }
+                    withFiles = body.withAttachments(files);
+                    accepted = emails.accept(e, caller, withFiles);
+                } catch (IOException | RuntimeException refused) {
+                    // Not accepted: the files stored for it belong to nothing.
+                    files.forEach(f -> email.deleteUpload(caller, f.storageKey()));
+                    throw refused;
                 }
-                emails.send(e, caller, body.withAttachments(files));
+                emails.answer(e, caller, withFiles, accepted);
             });
         }
     }
@@ -101,8 +112,8 @@ final class V1UploadEndpoints {
     private byte[] payload(MultipartForm form) throws IOException {
         String payload = form.field("payload");
         if (payload != null) {
-            if (form.fields().size() > 1) {
-                throw ApiException.validation("payload", "with a payload field, give no other form fields");
+            if (form.fields().size() > 1 || form.fields().get("payload").size() > 1) {
+                throw ApiException.validation("payload", "give one payload field and no other form fields");
             }
             return payload.getBytes(StandardCharsets.UTF_8);
         }

@@ -101,6 +101,10 @@ class V1BatchAndListTest {
         error(server.post("/api/v1/emails/batch", TOKEN, many.toString()), 400, "validation_error", "messages");
         error(server.post("/api/v1/emails/batch", TOKEN, "{}"), 400, "validation_error", "messages");
         error(server.post("/api/v1/emails/batch", TOKEN, "{\"messages\":[]}"), 400, "validation_error", "messages");
+        // every entry refused by the HTTP layer: each still gets its own answer
+        JsonNode refused = data(server.post("/api/v1/emails/batch", TOKEN, "{\"messages\":[" + sendBody("\"wait\":true")
+                + "," + sendBody("\"is_internal\":true") + "]}"), 202);
+        assertThat(refused).extracting(e -> e.get("error").get("field").asText()).containsExactly("wait", "is_internal");
     }
 
     @Test

@@ -99,13 +99,22 @@ class V1TrackingAndThreadsTest {
         assertThat(clicks.get(1).get("automated").asBoolean()).isFalse();
         assertThat(clicks.get(1).get("details").get("url").asText()).isEqualTo("https://shop.example/p?a=1&b=2");
 
-        for (String unknown : new String[] {"/email/click/0123456789abcdef0123456789abcdef", "/email/click/nope",
-                "/email/click/..%2F..%2Fetc", "/email/click/x?url=https://evil.example"}) {
+        for (String unknown : new String[] {"/email/click/c0123456789abcdef0123456789abcdef", "/email/click/nope",
+                "/email/click/x?url=https://evil.example", paths.get(0) + "?url=https://evil.example"}) {
             HttpResponse<String> miss = click(unknown, HUMAN);
+            if (unknown.startsWith(paths.get(0))) {
+                // a query string changes nothing: the target is the stored URL
+                assertThat(miss.headers().firstValue("Location")).contains("https://shop.example/p?a=1&b=2");
+                continue;
+            }
             assertThat(miss.statusCode()).as(unknown).isEqualTo(404);
             assertThat(miss.headers().firstValue("Location")).isEmpty();
             assertThat(miss.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         }
+        // Jetty itself refuses an encoded path traversal; no redirect either way
+        HttpResponse<String> traversal = click("/email/click/..%2F..%2Fetc", HUMAN);
+        assertThat(traversal.statusCode()).isBetween(400, 404);
+        assertThat(traversal.headers().firstValue("Location")).isEmpty();
     }
 
     @Test
@@ -168,6 +177,20 @@ class V1TrackingAndThreadsTest {
         error(server.get("/api/v1/threads/" + thread, TestServer.OTHER_ACCOUNT_TOKEN), 404, "not_found", null);
         error(server.post("/api/v1/emails/send", TOKEN, sendBody("\"thread_id\":\"thr_unknown\"")), 404,
                 "not_found", "thread_id");
+    }
+
+    /** A reply into a conversation on a record needs write access to that record's table, like a send on it. */
+    @Test
+    void aReplyIntoAConversationOnARecordNeedsWriteAccessToIt() {
+        JsonNode first = data(server.post("/api/v1/emails/send", TOKEN,
+                sendBody("\"record\":{\"table_id\":123,\"record_id\":456}")), 202);
+        String thread = first.get("thread_id").asText();
+        error(server.post("/api/v1/emails/send", TestServer.READ_ONLY_TOKEN, sendBody("\"thread_id\":\"" + thread
+                + "\"")), 403, "insufficient_permissions", null);
+        JsonNode reply = data(server.post("/api/v1/emails/send", TOKEN, sendBody("\"thread_id\":\"" + thread + "\"")),
+                202);
+        assertThat(data(server.get("/api/v1/emails/" + reply.get("id").asLong(), TOKEN), 200).get("record")
+                .get("table_id").asLong()).isEqualTo(123);
     }
 
     private HttpResponse<String> click(String path, String userAgent) {

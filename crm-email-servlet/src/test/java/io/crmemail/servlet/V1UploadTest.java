@@ -114,8 +114,16 @@ class V1UploadTest {
         error(post("/api/v1/emails/send/multipart", TOKEN, eleven), 400, "validation_error", null);
         error(post("/api/v1/emails/send/multipart", TOKEN, form().field("payload", "{\"to\":")), 400,
                 "validation_error", null);
-        error(post("/api/v1/emails/send/multipart", TOKEN, form().field("payload", sendBody("\"is_internal\":true"))),
-                400, "validation_error", "is_internal");
+        error(post("/api/v1/emails/send/multipart", TOKEN, form().field("payload", sendBody("\"is_internal\":true"))
+                .file("f", "kept-nowhere.txt", "text/plain", "x")), 400, "validation_error", "is_internal");
+        error(post("/api/v1/emails/send/multipart", TOKEN, form().field("payload", sendBody(null))
+                .field("payload", sendBody(null))), 400, "validation_error", "payload");
+        // the files of refused sends are not left behind in the attachment store
+        try (var stored = java.nio.file.Files.walk(temp.resolve("attachments"))) {
+            assertThat(stored.filter(p -> p.getFileName().toString().equals("kept-nowhere.txt")).toList()).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         HttpResponse<String> json = server.post("/api/v1/emails/send/multipart", TOKEN, sendBody(null));
         error(json, 415, "unsupported_media_type", null);
     }
