@@ -1,8 +1,8 @@
 package io.crmemail.core;
 
 import io.crmemail.core.attachment.AttachmentStore;
+import io.crmemail.core.attachment.LimitedInputStream;
 import io.crmemail.core.tracking.Tokens;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,11 +55,13 @@ final class Uploads {
         }
         String key = newKey(caller.accountId(), name);
         long size;
+        LimitedInputStream capped = new LimitedInputStream(content, limits.maxAttachmentBytes());
         try {
-            size = store.write(key, new Capped(content, limits.maxAttachmentBytes()));
+            size = store.write(key, capped);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(key);
-            if (Capped.causedIt(e)) {
+            // The stream remembers crossing the limit, however the store wrapped the exception.
+            if (capped.exceeded()) {
                 throw new EmailException(ErrorCode.PAYLOAD_TOO_LARGE, "file", "file is larger than the limit of "
                         + limits.maxAttachmentBytes() + " bytes");
             }
@@ -144,65 +146,5 @@ final class Uploads {
     private static String encode(String name) {
         // URLEncoder leaves '*' alone, which some file systems refuse.
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("*", "%2A");
-    }
-
-    /** Counts bytes as they stream and fails once more than the limit went by. */
-    private static final class Capped extends FilterInputStream {
-
-        static final class TooLarge extends IOException {
-            TooLarge() {
-                super("upload over the size limit");
-            }
-        }
-
-        private final long limit;
-        private long count;
-
-        /** True when the stream's refusal is behind {@code failure}, however the store wrapped it. */
-        static boolean causedIt(Throwable failure) {
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof TooLarge) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        Capped(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count(skipped);
-            return skipped;
-        }
-
-        private void count(long n) throws TooLarge {
-            count += n;
-            if (count > limit) {
-                throw new TooLarge();
-            }
-        }
     }
 }

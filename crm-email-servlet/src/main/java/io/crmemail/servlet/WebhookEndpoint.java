@@ -1,6 +1,7 @@
 package io.crmemail.servlet;
 
 import io.crmemail.core.EmailService;
+import io.crmemail.core.attachment.LimitedInputStream;
 import io.crmemail.core.inbound.InboundResult;
 import java.io.IOException;
 import java.util.List;

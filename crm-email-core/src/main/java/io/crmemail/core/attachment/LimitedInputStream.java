@@ -1,4 +1,4 @@
-package io.crmemail.servlet;
+package io.crmemail.core.attachment;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -6,12 +6,13 @@ import java.io.InputStream;
 
 /**
  * Passes at most {@code limit} bytes through and fails on the next one, remembering that it did, so a
- * caller can tell "too large" from other I/O trouble even when a consumer swallowed the exception.
+ * caller can tell "too large" from other I/O trouble even when a consumer (an attachment store, a parser)
+ * swallowed or wrapped the exception. Uploads in core and request bodies in the servlet module both use it.
  */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
 
     /** Thrown when the limit is crossed. */
-    static final class LimitExceededException extends IOException {
+    public static final class LimitExceededException extends IOException {
         LimitExceededException(long limit) {
             super("body exceeds " + limit + " bytes");
         }
@@ -21,12 +22,13 @@ final class LimitedInputStream extends FilterInputStream {
     private long count;
     private boolean exceeded;
 
-    LimitedInputStream(InputStream in, long limit) {
+    public LimitedInputStream(InputStream in, long limit) {
         super(in);
         this.limit = limit;
     }
 
-    boolean exceeded() {
+    /** True once more than the limit was offered. */
+    public boolean exceeded() {
         return exceeded;
     }
 
