@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code POST /api/v1/emails/batch}: up to {@link #MAX_ENTRIES} messages ({@code {"messages":[…]}}), or one
@@ -105,7 +106,7 @@ final class V1BatchEndpoint {
             if (body.size() > 1) {
                 throw ApiException.validation("messages", "a batch of messages takes no other top-level fields");
             }
-            return each(array(body, "messages"), (node, i) -> read(node));
+            return each(array(body, "messages"), this::read);
         }
         if (!body.has("recipients")) {
             throw ApiException.validation("messages", "the batch needs messages, or template_id with recipients");
@@ -118,7 +119,7 @@ final class V1BatchEndpoint {
             throw refused;
         }
         V1SendBody template = (V1SendBody) common;
-        return each(recipients, (node, i) -> recipient(template, node));
+        return each(recipients, node -> recipient(template, node));
     }
 
     private Object recipient(V1SendBody shared, JsonNode node) {
@@ -168,15 +169,9 @@ final class V1BatchEndpoint {
         return list;
     }
 
-    private interface EntryReader {
-        Object read(JsonNode node, int index);
-    }
-
-    private static List<Object> each(JsonNode list, EntryReader reader) {
+    private static List<Object> each(JsonNode list, Function<JsonNode, Object> reader) {
         List<Object> out = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            out.add(reader.read(list.get(i), i));
-        }
+        list.forEach(node -> out.add(reader.apply(node)));
         return out;
     }
 
