@@ -6,8 +6,6 @@ import static io.crmemail.servlet.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.crmemail.core.testsupport.TestWorld;
 import io.crmemail.core.tracking.Pixel;
 import jakarta.mail.Multipart;
@@ -15,38 +13,15 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole life of a message over HTTP: send, delivery, open, reply. */
-class EmailFlowTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path temp;
-
-    TestServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = TestServer.start(temp, greenMail.getSmtp().getPort());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
+class EmailFlowTest extends LiveServerTest {
 
     @Test
     void sendDeliverOpenAndReply() throws Exception {

@@ -146,6 +146,11 @@ final class TestServer implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** Where the server listens, e.g. {@code http://127.0.0.1:41234}. */
+    URI base() {
+        return base;
+    }
+
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
     }

@@ -8,40 +8,15 @@ import static io.crmemail.servlet.V1Support.sendBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code POST /api/v1/emails/batch} and {@code GET /api/v1/emails} with filters and cursors. */
-class V1BatchAndListTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path temp;
-
-    TestServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = TestServer.start(temp, greenMail.getSmtp().getPort());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
+class V1BatchAndListTest extends LiveServerTest {
 
     @Test
     void aBadEntryIsReportedInItsPlaceAndTheOthersGo() {

@@ -9,11 +9,8 @@ import static io.crmemail.servlet.V1Support.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,32 +21,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code DELETE /api/v1/emails/{id}} (also racing the workers) and {@code /api/v1/templates}. */
-class V1CancelAndTemplateTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path temp;
-
-    TestServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = TestServer.start(temp, greenMail.getSmtp().getPort());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
+class V1CancelAndTemplateTest extends LiveServerTest {
 
     @Test
     void aScheduledMessageIsCancelledAndNeverSent() throws Exception {

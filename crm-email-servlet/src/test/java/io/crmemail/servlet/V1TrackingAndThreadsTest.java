@@ -9,49 +9,24 @@ import static io.crmemail.servlet.V1Support.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.crmemail.core.testsupport.TestWorld;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Click tracking through {@code /email/click/{token}}, unified status, and conversations. */
-class V1TrackingAndThreadsTest {
+class V1TrackingAndThreadsTest extends LiveServerTest {
 
     private static final String HUMAN = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 "
             + "(KHTML, like Gecko) Version/17.5 Safari/605.1.15";
     private static final String SCANNER = "Mozilla/5.0 (compatible; BingPreview/1.0b)";
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path temp;
-
-    TestServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = TestServer.start(temp, greenMail.getSmtp().getPort());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
 
     @Test
     void trackedLinksRedirectOnlyToTheirStoredUrl() throws Exception {

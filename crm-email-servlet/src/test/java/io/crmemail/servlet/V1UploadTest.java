@@ -9,8 +9,6 @@ import static io.crmemail.servlet.V1Support.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
@@ -18,36 +16,18 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code POST /api/v1/uploads} and {@code POST /api/v1/emails/send/multipart} over real HTTP. */
-class V1UploadTest {
+class V1UploadTest extends LiveServerTest {
 
     private static final String BOUNDARY = "----crm-email-test-boundary";
 
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path temp;
-
-    TestServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = TestServer.start(temp, greenMail.getSmtp().getPort(), b -> b.uploadTempDir(temp));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
+    @Override
+    TestServer start() {
+        return TestServer.start(temp, greenMail.getSmtp().getPort(), b -> b.uploadTempDir(temp));
     }
 
     @Test
