@@ -2,6 +2,10 @@ package io.crmemail.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.crmemail.core.integration.DkimKey;
+import io.crmemail.core.integration.ImapSettings;
+import io.crmemail.core.integration.IntegrationKind;
+import io.crmemail.core.integration.OAuthSettings;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
 import io.crmemail.core.json.EmailJson;
@@ -16,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * SMTP integrations, with the password encrypted by {@link CredentialCipher}. Ids are the store's
+ * Integrations, with the password and the kind's settings (OAuth client and refresh token, DKIM keys,
+ * IMAP polling: one JSON document) encrypted by {@link CredentialCipher}. Ids are the store's
  * (largest + 1) unless the caller gives one, so an explicit id never collides with a later assigned one.
  */
 final class Integrations {
@@ -27,7 +32,8 @@ final class Integrations {
     };
     private static final String COLUMNS = "account_id, label, host, port, security, username, password_encrypted,"
             + " from_domains, from_identities, disable_pixel, max_connections, max_messages_per_second,"
-            + " connect_timeout_ms, read_timeout_ms";
+            + " connect_timeout_ms, read_timeout_ms, kind, owner_user_id, sandbox, list_unsubscribe, settings_encrypted";
+    private static final int ID_PARAMETER = 20;
     private static final String SELECT = "SELECT id, " + COLUMNS + " FROM crm_email_integration";
 
     /** Null when the store has no key: then integrations with a password are refused. */
@@ -39,8 +45,8 @@ final class Integrations {
 
     /** Refuses, before any database work, what this store cannot keep safely. */
     void validate(SmtpIntegration integration) {
-        if (integration.password() != null && cipher == null) {
-            throw new IllegalStateException("cannot save an integration with a password: this JdbcEmailStore has no"
+        if ((integration.password() != null || KindSettings.of(integration) != null) && cipher == null) {
+            throw new IllegalStateException("cannot save an integration with a password, OAuth, DKIM or IMAP settings: this JdbcEmailStore has no"
                     + " credential key (set one with JdbcEmailStore.builder(dataSource).credentialKey(32 bytes))");
         }
     }
@@ -62,9 +68,9 @@ final class Integrations {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_integration (" + COLUMNS + ", id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, integration);
-            ps.setLong(15, id);
+            ps.setLong(ID_PARAMETER, id);
             ps.executeUpdate();
         }
         return integration.toBuilder().id(id).build();
@@ -75,7 +81,7 @@ final class Integrations {
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_integration SET " + assignments
                 + " WHERE id = ?")) {
             bind(ps, integration);
-            ps.setLong(15, id);
+            ps.setLong(ID_PARAMETER, id);
             return ps.executeUpdate() > 0;
         }
     }
@@ -95,6 +101,16 @@ final class Integrations {
         ps.setDouble(12, i.maxMessagesPerSecond());
         ps.setLong(13, i.connectTimeout().toMillis());
         ps.setLong(14, i.readTimeout().toMillis());
+        ps.setString(15, i.kind().wire());
+        if (i.ownerUserId() == null) {
+            ps.setNull(16, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(16, i.ownerUserId());
+        }
+        ps.setBoolean(17, i.sandbox());
+        ps.setBoolean(18, i.listUnsubscribe());
+        KindSettings settings = KindSettings.of(i);
+        ps.setString(19, settings == null ? null : cipher.encrypt(EmailJson.write(settings), i.accountId()));
     }
 
     Optional<SmtpIntegration> find(Connection c, long id) throws SQLException {
@@ -121,15 +137,11 @@ final class Integrations {
 
     private SmtpIntegration map(ResultSet rs) throws SQLException {
         long accountId = rs.getLong("account_id");
-        String encrypted = rs.getString("password_encrypted");
-        String password = null;
-        if (encrypted != null) {
-            if (cipher == null) {
-                throw new IllegalStateException("integration " + rs.getLong("id") + " has an encrypted password but"
-                        + " this JdbcEmailStore has no credential key");
-            }
-            password = cipher.decrypt(encrypted, accountId);
-        }
+        String password = decrypted(rs, "password_encrypted", "password");
+        String settingsJson = decrypted(rs, "settings_encrypted", "OAuth, DKIM or IMAP settings");
+        KindSettings settings = settingsJson == null ? KindSettings.NONE : EmailJson.read(settingsJson, KindSettings.class);
+        long owner = rs.getLong("owner_user_id");
+        Long ownerUserId = rs.wasNull() ? null : owner;
         return SmtpIntegration.builder()
                 .id(rs.getLong("id"))
                 .accountId(accountId)
@@ -145,7 +157,37 @@ final class Integrations {
                 .maxMessagesPerSecond(rs.getDouble("max_messages_per_second"))
                 .connectTimeout(Duration.ofMillis(rs.getLong("connect_timeout_ms")))
                 .readTimeout(Duration.ofMillis(rs.getLong("read_timeout_ms")))
+                .kind(IntegrationKind.fromWire(rs.getString("kind")))
+                .ownerUserId(ownerUserId)
+                .sandbox(rs.getBoolean("sandbox"))
+                .listUnsubscribe(rs.getBoolean("list_unsubscribe"))
+                .oauth(settings.oauth())
+                .dkim(settings.dkim())
+                .imap(settings.imap())
                 .build();
+    }
+
+    private String decrypted(ResultSet rs, String column, String what) throws SQLException {
+        String encrypted = rs.getString(column);
+        if (encrypted == null) {
+            return null;
+        }
+        if (cipher == null) {
+            throw new IllegalStateException("integration " + rs.getLong("id") + " has encrypted " + what + " but"
+                    + " this JdbcEmailStore has no credential key");
+        }
+        return cipher.decrypt(encrypted, rs.getLong("account_id"));
+    }
+
+    /** The kind's settings, stored together as one encrypted JSON document (they all hold secrets). */
+    record KindSettings(OAuthSettings oauth, List<DkimKey> dkim, ImapSettings imap) {
+        static final KindSettings NONE = new KindSettings(null, List.of(), null);
+
+        /** Null when the integration has none of them. */
+        static KindSettings of(SmtpIntegration i) {
+            return i.oauth() == null && i.dkim().isEmpty() && i.imap() == null ? null
+                    : new KindSettings(i.oauth(), i.dkim(), i.imap());
+        }
     }
 
     private static <T> T json(String value, TypeReference<T> type) {

@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * An SMTP account a message can go out through. Credentials never leave the library: they are not in
- * {@link #toString()} and not in {@link SmtpOption}.
+ * A way out for messages: an SMTP relay, a user's connected Gmail or Office 365 mailbox (XOAUTH2), or
+ * direct delivery to the recipients' MX hosts ({@link IntegrationKind}). Credentials never leave the
+ * library: they are not in {@link #toString()} and not in {@link SmtpOption}.
  *
  * @param id                   integration id
  * @param accountId            owning account
@@ -25,6 +26,13 @@ import java.util.Objects;
  * @param maxMessagesPerSecond send rate cap, 0 for none
  * @param connectTimeout       connect timeout
  * @param readTimeout          timeout for each server reply
+ * @param kind                 relay, connected mailbox or direct delivery
+ * @param ownerUserId          the user whose connected mailbox this is; null when the whole account may use it
+ * @param sandbox              true: messages are composed and recorded as sent but never transmitted
+ * @param listUnsubscribe      true: messages carry one-click {@code List-Unsubscribe} (RFC 8058)
+ * @param oauth                how the built-in token provider refreshes access tokens (connected mailboxes)
+ * @param dkim                 DKIM keys; a message is signed with each key of its From domain
+ * @param imap                 IMAP polling for replies, null for none
  */
 public record SmtpIntegration(
         long id,
@@ -41,10 +49,23 @@ public record SmtpIntegration(
         int maxConnections,
         double maxMessagesPerSecond,
         Duration connectTimeout,
-        Duration readTimeout) {
+        Duration readTimeout,
+        IntegrationKind kind,
+        Long ownerUserId,
+        boolean sandbox,
+        boolean listUnsubscribe,
+        OAuthSettings oauth,
+        List<DkimKey> dkim,
+        ImapSettings imap) {
 
     public SmtpIntegration {
+        kind = kind == null ? IntegrationKind.SMTP : kind;
+        host = host == null && kind == IntegrationKind.DIRECT ? "" : host;
         Objects.requireNonNull(host, "host");
+        dkim = List.copyOf(dkim == null ? List.of() : dkim);
+        if (kind.isOAuthMailbox() && (username == null || username.isBlank())) {
+            throw new IllegalArgumentException("a connected " + kind.wire() + " mailbox needs its address as username");
+        }
         Objects.requireNonNull(security, "security");
         fromDomains = fromDomains == null ? List.of()
                 : fromDomains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
@@ -62,7 +83,11 @@ public record SmtpIntegration(
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
     }
 
-    /** Starts a builder with sensible defaults (STARTTLS on 587, 2 connections, no rate cap). */
+    /**
+     * Starts a builder with sensible defaults: an SMTP relay with STARTTLS on 587, 2 connections, no rate
+     * cap. For {@link IntegrationKind#GMAIL} and {@link IntegrationKind#OUTLOOK} the host defaults to
+     * smtp.gmail.com / smtp.office365.com; {@link IntegrationKind#DIRECT} needs no host and uses port 25.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -71,11 +96,18 @@ public record SmtpIntegration(
         return new Builder().id(id).accountId(accountId).label(label).host(host).port(port).security(security)
                 .credentials(username, password).fromDomains(fromDomains).fromIdentities(fromIdentities)
                 .disablePixel(disablePixel).maxConnections(maxConnections)
-                .maxMessagesPerSecond(maxMessagesPerSecond).connectTimeout(connectTimeout).readTimeout(readTimeout);
+                .maxMessagesPerSecond(maxMessagesPerSecond).connectTimeout(connectTimeout).readTimeout(readTimeout)
+                .kind(kind).ownerUserId(ownerUserId).sandbox(sandbox).listUnsubscribe(listUnsubscribe).oauth(oauth)
+                .dkim(dkim).imap(imap);
     }
 
     public boolean hasCredentials() {
         return username != null && !username.isEmpty();
+    }
+
+    /** True when the user may send through it: account-wide, or the user's own connected mailbox. */
+    public boolean usableBy(long userId) {
+        return ownerUserId == null || ownerUserId == userId;
     }
 
     /** True when {@code domain} (any case) is one of {@link #fromDomains()}. */
@@ -92,7 +124,9 @@ public record SmtpIntegration(
     public String toString() {
         return "SmtpIntegration[id=" + id + ", accountId=" + accountId + ", label=" + label + ", host=" + host
                 + ", port=" + port + ", security=" + security + ", username=" + username
-                + ", password=" + (password == null ? "null" : "***") + ", fromDomains=" + fromDomains + "]";
+                + ", password=" + (password == null ? "null" : "***") + ", fromDomains=" + fromDomains + ", kind="
+                + kind.wire() + ", ownerUserId=" + ownerUserId + ", sandbox=" + sandbox + ", oauth=" + oauth
+                + ", dkim=" + dkim + ", imap=" + imap + "]";
     }
 
     /** Fluent builder for {@link SmtpIntegration}. */
@@ -101,7 +135,7 @@ public record SmtpIntegration(
         private long accountId;
         private String label;
         private String host;
-        private int port = 587;
+        private Integer port;
         private SmtpSecurity security = SmtpSecurity.STARTTLS;
         private String username;
         private String password;
@@ -112,6 +146,13 @@ public record SmtpIntegration(
         private double maxMessagesPerSecond;
         private Duration connectTimeout;
         private Duration readTimeout;
+        private IntegrationKind kind = IntegrationKind.SMTP;
+        private Long ownerUserId;
+        private boolean sandbox;
+        private boolean listUnsubscribe;
+        private OAuthSettings oauth;
+        private List<DkimKey> dkim = List.of();
+        private ImapSettings imap;
 
         public Builder id(long v) { id = v; return this; }
         public Builder accountId(long v) { accountId = v; return this; }
@@ -129,11 +170,32 @@ public record SmtpIntegration(
         public Builder maxMessagesPerSecond(double v) { maxMessagesPerSecond = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        public Builder kind(IntegrationKind v) { kind = v; return this; }
+        public Builder ownerUserId(Long v) { ownerUserId = v; return this; }
+        public Builder sandbox(boolean v) { sandbox = v; return this; }
+        public Builder listUnsubscribe(boolean v) { listUnsubscribe = v; return this; }
+        public Builder oauth(OAuthSettings v) { oauth = v; return this; }
+        public Builder dkim(List<DkimKey> v) { dkim = v; return this; }
+        public Builder dkim(DkimKey... v) { dkim = List.of(v); return this; }
+        public Builder imap(ImapSettings v) { imap = v; return this; }
 
         public SmtpIntegration build() {
-            return new SmtpIntegration(id, accountId, label == null ? host : label, host, port, security, username,
-                    password, fromDomains, fromIdentities, disablePixel, maxConnections, maxMessagesPerSecond,
-                    connectTimeout, readTimeout);
+            String h = host != null ? host : defaultHost(kind);
+            int p = port != null ? port : kind == IntegrationKind.DIRECT ? 25 : 587;
+            String l = label != null ? label : kind == IntegrationKind.DIRECT ? "direct delivery"
+                    : kind.isOAuthMailbox() ? username : h;
+            return new SmtpIntegration(id, accountId, l, h, p, security, username, password, fromDomains,
+                    fromIdentities, disablePixel, maxConnections, maxMessagesPerSecond, connectTimeout, readTimeout,
+                    kind, ownerUserId, sandbox, listUnsubscribe, oauth, dkim, imap);
+        }
+
+        private static String defaultHost(IntegrationKind kind) {
+            return switch (kind == null ? IntegrationKind.SMTP : kind) {
+                case GMAIL -> "smtp.gmail.com";
+                case OUTLOOK -> "smtp.office365.com";
+                case DIRECT -> "";
+                case SMTP -> null;
+            };
         }
     }
 }

@@ -3,6 +3,11 @@ package io.crmemail.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crmemail.core.integration.DkimAlgorithm;
+import io.crmemail.core.integration.DkimKey;
+import io.crmemail.core.integration.ImapSettings;
+import io.crmemail.core.integration.IntegrationKind;
+import io.crmemail.core.integration.OAuthSettings;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
 import io.crmemail.core.message.AttachmentRef;
@@ -1234,6 +1239,45 @@ public abstract class EmailStoreContract {
         assertThat(store().saveIntegration(changed)).isEqualTo(changed);
         assertThat(store().findIntegration(saved.id())).contains(changed);
         assertThat(store().integrations(ACCOUNT)).containsExactly(changed);
+    }
+
+    @Test
+    void connectedMailboxAndDirectIntegrationsKeepTheirKindSettings() {
+        SmtpIntegration gmail = SmtpIntegration.builder()
+                .accountId(ACCOUNT)
+                .kind(IntegrationKind.GMAIL)
+                .ownerUserId(42L)
+                .credentials("ana@gmail.com", null)
+                .fromIdentities(new Mailbox("Ana", "ana@gmail.com"))
+                .oauth(new OAuthSettings("https://oauth2.googleapis.com/token", "client-1", "client-secret",
+                        "refresh-1", "https://mail.google.com/"))
+                .imap(new ImapSettings("imap.gmail.com", 993, SmtpSecurity.TLS, "ana@gmail.com", null, "INBOX",
+                        Duration.ofSeconds(90)))
+                .listUnsubscribe(true)
+                .build();
+        SmtpIntegration direct = SmtpIntegration.builder()
+                .accountId(ACCOUNT)
+                .kind(IntegrationKind.DIRECT)
+                .fromDomains("acme.com")
+                .sandbox(true)
+                .dkim(new DkimKey("acme.com", "s1", DkimAlgorithm.RSA_SHA256, "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"),
+                        new DkimKey("acme.com", "e1", DkimAlgorithm.ED25519_SHA256, "MC4CAQAwBQYDK2VwBCIEIA=="))
+                .build();
+
+        SmtpIntegration savedGmail = store().saveIntegration(gmail);
+        SmtpIntegration savedDirect = store().saveIntegration(direct);
+
+        assertThat(savedGmail.host()).isEqualTo("smtp.gmail.com");
+        assertThat(savedGmail.label()).isEqualTo("ana@gmail.com");
+        assertThat(savedDirect.port()).isEqualTo(25);
+        assertThat(store().findIntegration(savedGmail.id())).contains(savedGmail);
+        assertThat(store().findIntegration(savedDirect.id())).contains(savedDirect);
+        SmtpIntegration plain = store().saveIntegration(savedGmail.toBuilder().kind(IntegrationKind.SMTP)
+                .ownerUserId(null).oauth(null).imap(null).listUnsubscribe(false).build());
+        assertThat(store().findIntegration(savedGmail.id())).contains(plain);
+        assertThat(plain.usableBy(7)).isTrue();
+        assertThat(savedGmail.usableBy(7)).isFalse();
+        assertThat(savedGmail.usableBy(42)).isTrue();
     }
 
     @Test
