@@ -424,7 +424,7 @@ public final class EmailService implements AutoCloseable {
 
     // ---- suppressions --------------------------------------------------------------------------------
 
-    /** The account's suppressed addresses (hard bounces and manual entries), oldest first. */
+    /** The account's suppressed addresses (hard bounces, unsubscribes and manual entries), oldest first. */
     public List<Suppression> suppressions(Caller caller) {
         return store.suppressions(caller.accountId());
     }
