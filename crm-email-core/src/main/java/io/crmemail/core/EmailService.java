@@ -329,10 +329,14 @@ public final class EmailService implements AutoCloseable {
         return RecordContexts.of(records, caller, tableId, recordId);
     }
 
-    /** The account's integrations that have at least one from-domain, without credentials. */
+    /**
+     * The integrations the caller may send through, without credentials: the account's with at least one
+     * from-domain, and the caller's own connected mailboxes (never another user's).
+     */
     public List<SmtpOption> smtpOptions(Caller caller) {
         return store.integrations(caller.accountId()).stream()
-                .filter(i -> !i.fromDomains().isEmpty())
+                .filter(i -> i.usableBy(caller.userId()))
+                .filter(i -> !i.fromDomains().isEmpty() || i.kind().isOAuthMailbox())
                 .map(SmtpIntegration::toOption)
                 .toList();
     }
