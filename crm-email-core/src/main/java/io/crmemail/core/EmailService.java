@@ -12,6 +12,8 @@ import io.crmemail.core.inbound.InboundProcessor;
 import io.crmemail.core.inbound.InboundResult;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpOption;
+import io.crmemail.core.mailbox.RefreshingTokenProvider;
+import io.crmemail.core.mailbox.TokenProvider;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.record.RecordContext;
 import io.crmemail.core.record.RecordDirectory;
@@ -80,6 +82,7 @@ public final class EmailService implements AutoCloseable {
     private final MessageAcceptor messages;
     private final Uploads uploads;
     private final TemplateService templates;
+    private final TokenProvider tokenProvider;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -99,6 +102,7 @@ public final class EmailService implements AutoCloseable {
         this.messages = new MessageAcceptor(new MessageValidator(b.records, b.store, messageAttachments,
                 settings.limits(), b.clock), messageAttachments, caps, enqueuer);
         this.templates = new TemplateService(b.store, b.clock, settings.limits());
+        this.tokenProvider = b.tokenProvider;
         this.inbound = new InboundProcessor(b.store, b.records, b.attachments, b.replyDomain, b.inboundLimits,
                 b.spoolDirectory, b.clock);
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
@@ -328,10 +332,14 @@ public final class EmailService implements AutoCloseable {
         return RecordContexts.of(records, caller, tableId, recordId);
     }
 
-    /** The account's integrations that have at least one from-domain, without credentials. */
+    /**
+     * The integrations the caller may send through, without credentials: the account's with at least one
+     * from-domain, and the caller's own connected mailboxes (never another user's).
+     */
     public List<SmtpOption> smtpOptions(Caller caller) {
         return store.integrations(caller.accountId()).stream()
-                .filter(i -> !i.fromDomains().isEmpty())
+                .filter(i -> i.usableBy(caller.userId()))
+                .filter(i -> !i.fromDomains().isEmpty() || i.kind().isOAuthMailbox())
                 .map(SmtpIntegration::toOption)
                 .toList();
     }
@@ -458,6 +466,11 @@ public final class EmailService implements AutoCloseable {
         return store.saveIntegration(integration);
     }
 
+    /** The access tokens of connected mailboxes, for hosts that reach them otherwise too (IMAP, say). */
+    public TokenProvider tokenProvider() {
+        return tokenProvider;
+    }
+
     // ---- delivery lifecycle ----------------------------------------------------------------------
 
     /** Starts the delivery workers. */
@@ -492,6 +505,7 @@ public final class EmailService implements AutoCloseable {
         private RecordDirectory records;
         private AttachmentStore attachments;
         private MailTransportFactory transports;
+        private TokenProvider tokenProvider;
         private String publicBaseUrl = "http://localhost:8080";
         private String replyDomain;
         private Limits limits = Limits.defaults();
@@ -516,8 +530,17 @@ public final class EmailService implements AutoCloseable {
         public Builder records(RecordDirectory v) { records = v; return this; }
         /** Where attachment bytes live (required). */
         public Builder attachments(AttachmentStore v) { attachments = v; return this; }
-        /** Makes the transport of each integration. Default: {@link SmtpTransportFactory}. */
+        /**
+         * Makes the transport of each integration. Default: {@link SmtpTransportFactory}. An
+         * {@code SmtpTransportFactory} without a token provider gets {@link #tokenProvider}'s.
+         */
         public Builder transports(MailTransportFactory v) { transports = v; return this; }
+        /**
+         * Access tokens for connected Gmail / Office 365 mailboxes (SMTP XOAUTH2). Default: a
+         * {@link RefreshingTokenProvider} over this service's store and clock, refreshing with each mailbox's
+         * stored refresh token.
+         */
+        public Builder tokenProvider(TokenProvider v) { tokenProvider = v; return this; }
         /** Base of tracking links, e.g. {@code https://crm.example.com}. */
         public Builder publicBaseUrl(String v) { publicBaseUrl = v; return this; }
         /** Catch domain for reply routing; without it messages carry no reply token address. */
@@ -549,8 +572,13 @@ public final class EmailService implements AutoCloseable {
             if (store == null) {
                 store = new InMemoryEmailStore();
             }
+            if (tokenProvider == null) {
+                tokenProvider = RefreshingTokenProvider.builder().store(store).clock(clock).build();
+            }
             if (transports == null) {
-                transports = new SmtpTransportFactory();
+                transports = new SmtpTransportFactory().withTokenProvider(tokenProvider);
+            } else if (transports instanceof SmtpTransportFactory smtp && smtp.tokenProvider() == null) {
+                transports = smtp.withTokenProvider(tokenProvider);
             }
             if (nodeId == null) {
                 nodeId = "node-" + UUID.randomUUID();

@@ -15,6 +15,8 @@ import java.util.Map;
  *
  * @param from          sender; its address picks the account's integration (by identity, then by domain)
  * @param integrationId send through this integration instead
+ * @param provider      {@code gmail} or {@code outlook}: send through the caller's connected mailbox of that
+ *                      provider (when the address is connected under both)
  * @param to            recipients, RFC 5322 ({@code Jane <jane@example.org>} or bare), at least one
  * @param cc            carbon copies
  * @param bcc           blind carbon copies
@@ -43,6 +45,7 @@ import java.util.Map;
 public record MessageRequest(
         Mailbox from,
         Long integrationId,
+        String provider,
         List<String> to,
         List<String> cc,
         List<String> bcc,
@@ -96,7 +99,7 @@ public record MessageRequest(
 
     /** A copy with other variables (one batch entry of a template send). */
     public MessageRequest withTo(List<String> recipients, Map<String, String> vars) {
-        return new MessageRequest(from, integrationId, recipients, cc, bcc, replyTo, subject, html, text, templateId,
+        return new MessageRequest(from, integrationId, provider, recipients, cc, bcc, replyTo, subject, html, text, templateId,
                 vars, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments, headers,
                 tags, metadata, trackOpens, trackClicks, listUnsubscribe);
     }
@@ -114,6 +117,7 @@ public record MessageRequest(
     public static final class Builder {
         private Mailbox from;
         private Long integrationId;
+        private String provider;
         private final List<String> to = new ArrayList<>();
         private final List<String> cc = new ArrayList<>();
         private final List<String> bcc = new ArrayList<>();
@@ -142,6 +146,8 @@ public record MessageRequest(
         public Builder from(String address) { from = address == null ? null : Mailbox.parse(address); return this; }
         public Builder from(Mailbox mailbox) { from = mailbox; return this; }
         public Builder integration(long id) { integrationId = id; return this; }
+        /** {@code gmail} or {@code outlook}: which of the caller's connected mailboxes sends as {@code from}. */
+        public Builder provider(String v) { provider = v; return this; }
         public Builder to(String... addresses) { to.addAll(List.of(addresses)); return this; }
         public Builder cc(String... addresses) { cc.addAll(List.of(addresses)); return this; }
         public Builder bcc(String... addresses) { bcc.addAll(List.of(addresses)); return this; }
@@ -168,7 +174,7 @@ public record MessageRequest(
         public Builder listUnsubscribe(boolean v) { listUnsubscribe = v; return this; }
 
         public MessageRequest build() {
-            return new MessageRequest(from, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId,
+            return new MessageRequest(from, integrationId, provider, to, cc, bcc, replyTo, subject, html, text, templateId,
                     variables, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments,
                     headers, tags, metadata, trackOpens, trackClicks, listUnsubscribe);
         }

@@ -52,7 +52,8 @@ final class MessageValidator {
             throw EmailException.validation(null, "a message is required");
         }
         List<FieldError> errors = new ArrayList<>();
-        SenderResolver.Sender sender = senders.resolve(caller, request.from(), request.integrationId(), errors);
+        SenderResolver.Sender sender = senders.resolve(caller, request.from(), request.integrationId(),
+                request.provider(), errors);
         List<String> to = FieldChecks.recipients("to", request.to(), errors);
         List<String> cc = FieldChecks.recipients("cc", request.cc(), errors);
         List<String> bcc = FieldChecks.recipients("bcc", request.bcc(), errors);

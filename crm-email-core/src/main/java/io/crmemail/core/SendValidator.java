@@ -95,9 +95,8 @@ final class SendValidator {
             errors.add(invalid("smtpIntegrationId", "smtpIntegrationId is required"));
             return null;
         }
-        SmtpIntegration integration = store.findIntegration(id)
-                .filter(i -> i.accountId() == caller.accountId())
-                .orElse(null);
+        // Another user's connected mailbox is refused as if unknown: its existence is not ours to reveal.
+        SmtpIntegration integration = SenderResolver.usable(store, caller, id).orElse(null);
         if (integration == null) {
             errors.add(invalid("smtpIntegrationId", "unknown SMTP integration " + id));
         }
@@ -106,9 +105,11 @@ final class SendValidator {
 
     private static Mailbox from(Mailbox given, SmtpIntegration integration, List<FieldError> errors) {
         Mailbox from = FieldChecks.sender("fromIdentity.email", "fromIdentity.name", given, errors);
-        if (from != null && integration != null && !integration.allowsFromDomain(from.domain())) {
-            errors.add(invalid("fromIdentity.email", "the domain " + from.domain()
-                    + " is not one of the SMTP integration's fromDomains " + integration.fromDomains()));
+        if (from != null && integration != null && !SenderResolver.sendsAs(integration, from)) {
+            errors.add(invalid("fromIdentity.email", integration.kind().isOAuthMailbox()
+                    ? "the connected mailbox " + integration.username() + " does not send as " + from.email()
+                    : "the domain " + from.domain() + " is not one of the SMTP integration's fromDomains "
+                            + integration.fromDomains()));
         }
         return from;
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 record V1SendBody(
         String from,
         @JsonProperty("integration_id") @JsonAlias("integrationId") Long integrationId,
+        String provider,
         @JsonDeserialize(using = StringOrList.class) List<String> to,
         @JsonDeserialize(using = StringOrList.class) List<String> cc,
         @JsonDeserialize(using = StringOrList.class) List<String> bcc,
@@ -61,7 +62,7 @@ record V1SendBody(
 
     /** The body with other recipients and variables: one entry of a template batch. */
     V1SendBody forRecipient(List<String> recipients, Map<String, JsonNode> vars) {
-        return new V1SendBody(from, integrationId, recipients, cc, bcc, replyTo, subject, html, text, templateId,
+        return new V1SendBody(from, integrationId, provider, recipients, cc, bcc, replyTo, subject, html, text, templateId,
                 vars, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments, headers,
                 tags, metadata, trackOpens, trackClicks, listUnsubscribe, isInternal, waitForAttempt);
     }
@@ -70,7 +71,7 @@ record V1SendBody(
     V1SendBody withAttachments(List<V1Attachment> more) {
         List<V1Attachment> all = new ArrayList<>(attachments == null ? List.of() : attachments);
         all.addAll(more);
-        return new V1SendBody(from, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId, variables,
+        return new V1SendBody(from, integrationId, provider, to, cc, bcc, replyTo, subject, html, text, templateId, variables,
                 scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, all, headers, tags,
                 metadata, trackOpens, trackClicks, listUnsubscribe, isInternal, waitForAttempt);
     }
@@ -104,7 +105,7 @@ record V1SendBody(
             }
             on = new RecordRef(record.tableId(), record.recordId());
         }
-        return new MessageRequest(sender, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId,
+        return new MessageRequest(sender, integrationId, provider, to, cc, bcc, replyTo, subject, html, text, templateId,
                 scalars("variables", variables), V1Times.parse("scheduled_at", scheduledAt), threadId, inReplyTo,
                 references, on, contactId, dealId, coreAttachments(), headers, tags, scalars("metadata", metadata),
                 trackOpens, trackClicks, listUnsubscribe);

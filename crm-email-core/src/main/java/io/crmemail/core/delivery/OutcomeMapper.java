@@ -52,6 +52,7 @@ final class OutcomeMapper {
                         describe(result), recipients, EmailEvent.of(id, EventType.BOUNCE, now, details));
             }
             case TRANSIENT_FAILURE -> transientFailure(job, describe(result), result.serverReply(), now);
+            case NOT_SENDABLE -> drop(job, result.serverReply(), null, now);
         };
     }
 

@@ -1,6 +1,7 @@
 package io.crmemail.core.delivery;
 
 import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.mailbox.TokenException;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -15,23 +16,33 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 final class SmtpConnection {
 
     private final SmtpIntegration integration;
+    private final SmtpLogin login;
     private final Session session;
     private final String protocol;
     private final WireTransport transport;
     private volatile long lastUsedNanos = System.nanoTime();
 
     SmtpConnection(SmtpIntegration integration, Session session) {
+        this(integration, SmtpLogin.of(integration, null), session);
+    }
+
+    SmtpConnection(SmtpIntegration integration, SmtpLogin login, Session session) {
         this.integration = integration;
+        this.login = login;
         this.session = session;
         this.protocol = SmtpTransportFactory.protocol(integration.security());
         this.transport = new WireTransport(session, protocol);
     }
 
-    /** Connects (and authenticates when the integration has credentials). */
-    void open() throws MessagingException {
+    /**
+     * Connects (and authenticates when the integration has credentials).
+     *
+     * @param freshSecret the server refused the previous secret: ask the login for a new one (an OAuth token)
+     */
+    void open(boolean freshSecret) throws MessagingException, TokenException {
         if (integration.hasCredentials()) {
             transport.connect(integration.host(), integration.port(), integration.username(),
-                    integration.password());
+                    login.secret(freshSecret));
         } else {
             transport.connect(integration.host(), integration.port(), null, null);
         }

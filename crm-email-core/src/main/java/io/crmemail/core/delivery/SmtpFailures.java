@@ -1,5 +1,7 @@
 package io.crmemail.core.delivery;
 
+import io.crmemail.core.integration.SmtpIntegration;
+import io.crmemail.core.mailbox.TokenException;
 import io.crmemail.core.message.RecipientResult;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -64,6 +66,33 @@ final class SmtpFailures {
         Throwable io = ioCause(e);
         return TransportResult.transientFailure(0,
                 "connect to " + hostPort + " failed: " + describe(io != null ? io : e));
+    }
+
+    /**
+     * True when the server refused a command because the session is not (or no longer) authenticated: 530, or
+     * 535 as some servers answer once a session's OAuth token expired.
+     */
+    static boolean isAuthenticationRequired(Exception e) {
+        return e instanceof SMTPSendFailedException s && (s.getReturnCode() == 530 || s.getReturnCode() == 535);
+    }
+
+    /**
+     * No access token for a connected mailbox: a revoked grant is {@link TransportResult.Outcome#NOT_SENDABLE}
+     * (nothing helps until the mailbox is reconnected), anything else transient.
+     */
+    static TransportResult tokenFailure(TokenException e, SmtpIntegration mailbox) {
+        String who = "the " + mailbox.kind().wire() + " mailbox " + mailbox.username();
+        return e.isPermanent()
+                ? TransportResult.notSendable(who + " must be reconnected: " + e.getMessage())
+                : TransportResult.transientFailure(0, "no access token for " + who + ": " + e.getMessage());
+    }
+
+    /** The server refused even a token refreshed just now: a matter of scope or mailbox settings, not expiry. */
+    static TransportResult freshTokenRefused(Exception e, SmtpIntegration mailbox, String hostPort) {
+        String reply = text(e.getMessage());
+        return TransportResult.transientFailure(leadingCode(reply), "XOAUTH2 login of the " + mailbox.kind().wire()
+                + " mailbox " + mailbox.username() + " at " + hostPort + " refused a freshly refreshed access token"
+                + " (check the grant's mail scope and that SMTP AUTH is enabled for the mailbox): " + reply);
     }
 
     /** Failure while sending on an open connection. */

@@ -2,6 +2,8 @@ package io.crmemail.core.delivery;
 
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.RecipientResult;
+import io.crmemail.core.mailbox.TokenException;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -31,6 +33,7 @@ public final class SmtpTransport implements MailTransport {
     static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
 
     private final SmtpIntegration integration;
+    private final SmtpLogin login;
     private final SmtpConnectionPool pool;
     private final String hostPort;
     private final Duration acquireTimeout;
@@ -46,9 +49,14 @@ public final class SmtpTransport implements MailTransport {
     }
 
     SmtpTransport(SmtpIntegration integration, Supplier<Session> sessions, Duration acquireTimeout) {
+        this(integration, sessions, SmtpLogin.of(integration, null), acquireTimeout);
+    }
+
+    SmtpTransport(SmtpIntegration integration, Supplier<Session> sessions, SmtpLogin login, Duration acquireTimeout) {
         this.integration = Objects.requireNonNull(integration, "integration");
+        this.login = login;
         this.pool = new SmtpConnectionPool(integration.maxConnections(),
-                () -> new SmtpConnection(integration, sessions.get()));
+                () -> new SmtpConnection(integration, login, sessions.get()));
         this.hostPort = integration.host() + ":" + integration.port();
         this.acquireTimeout = acquireTimeout;
     }
@@ -109,10 +117,24 @@ public final class SmtpTransport implements MailTransport {
                 && !lease.connection.probe()) {
             lease.replace(pool.replacement());
         }
-        for (int attempt = 1; ; attempt++) {
+        boolean resent = false;
+        boolean refreshed = false;
+        while (true) {
             if (!lease.connection.isOpen()) {
                 try {
-                    lease.connection.open();
+                    lease.connection.open(refreshed);
+                } catch (TokenException e) {
+                    return SmtpFailures.tokenFailure(e, integration);
+                } catch (AuthenticationFailedException e) {
+                    if (login.refreshable() && !refreshed) {
+                        // The access token expired or was revoked before its time: one fresh token, one retry.
+                        log.debug("{} refused the access token of mailbox {}; refreshing it", hostPort, integration.id());
+                        refreshed = true;
+                        lease.replace(pool.replacement());
+                        continue;
+                    }
+                    return refreshed ? SmtpFailures.freshTokenRefused(e, integration, hostPort)
+                            : SmtpFailures.connectFailure(e, hostPort);
                 } catch (MessagingException | RuntimeException e) {
                     return SmtpFailures.connectFailure(e, hostPort);
                 }
@@ -125,12 +147,20 @@ public final class SmtpTransport implements MailTransport {
                 names.forEach(r -> results.add(new RecipientResult(r, true, 250, reply)));
                 return TransportResult.sent(250, reply, results);
             } catch (MessagingException | IllegalStateException e) {
-                boolean resend = attempt == 1 && SmtpFailures.isConnectionLevel(e)
-                        && !lease.connection.dataTerminatorSent();
+                if (login.refreshable() && !refreshed && SmtpFailures.isAuthenticationRequired(e)
+                        && !lease.connection.dataTerminatorSent()) {
+                    // A pooled connection outlived its token and the server now wants a new login.
+                    log.debug("{} asks mailbox {} to log in again; refreshing its token", hostPort, integration.id());
+                    refreshed = true;
+                    lease.replace(pool.replacement());
+                    continue;
+                }
+                boolean resend = !resent && SmtpFailures.isConnectionLevel(e) && !lease.connection.dataTerminatorSent();
                 if (resend) {
                     // Typically a pooled connection the server had closed: the message never got
                     // through, so a fresh connection can carry it right away.
                     log.debug("Connection to {} failed before the message was accepted; reconnecting", hostPort);
+                    resent = true;
                     lease.replace(pool.replacement());
                     continue;
                 }

@@ -2,6 +2,7 @@ package io.crmemail.core.delivery;
 
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
+import io.crmemail.core.mailbox.TokenProvider;
 import jakarta.mail.Session;
 import java.time.Duration;
 import java.util.Properties;
@@ -10,10 +11,15 @@ import java.util.Properties;
  * Makes an {@link SmtpTransport} (pooled, reused Jakarta Mail connections) for an integration.
  * Extra Jakarta Mail properties given here are merged over the computed ones, e.g.
  * {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
+ *
+ * <p>Connected mailboxes ({@link io.crmemail.core.integration.IntegrationKind#isOAuthMailbox()}) log in with
+ * XOAUTH2, taking access tokens from the {@link TokenProvider} given with {@link #withTokenProvider}. The
+ * {@code EmailService} builder hands its provider to a factory that has none.
  */
 public final class SmtpTransportFactory implements MailTransportFactory {
 
     private final Properties extraSessionProperties;
+    private final TokenProvider tokens;
 
     public SmtpTransportFactory() {
         this(new Properties());
@@ -21,13 +27,29 @@ public final class SmtpTransportFactory implements MailTransportFactory {
 
     /** @param extraSessionProperties Jakarta Mail properties that override the computed ones */
     public SmtpTransportFactory(Properties extraSessionProperties) {
+        this(extraSessionProperties, null);
+    }
+
+    private SmtpTransportFactory(Properties extraSessionProperties, TokenProvider tokens) {
         this.extraSessionProperties = new Properties();
         this.extraSessionProperties.putAll(extraSessionProperties);
+        this.tokens = tokens;
+    }
+
+    /** The same factory, with access tokens for connected mailboxes from {@code tokens}. */
+    public SmtpTransportFactory withTokenProvider(TokenProvider tokens) {
+        return new SmtpTransportFactory(extraSessionProperties, tokens);
+    }
+
+    /** The provider of access tokens for connected mailboxes, or null when none was given. */
+    public TokenProvider tokenProvider() {
+        return tokens;
     }
 
     @Override
     public SmtpTransport create(SmtpIntegration integration) {
-        return new SmtpTransport(integration, () -> session(integration));
+        return new SmtpTransport(integration, () -> session(integration), SmtpLogin.of(integration, tokens),
+                integration.readTimeout());
     }
 
     /**
@@ -62,6 +84,10 @@ public final class SmtpTransportFactory implements MailTransportFactory {
         }
         if (integration.security() != SmtpSecurity.NONE) {
             props.setProperty(p + "ssl.checkserveridentity", "true");
+        }
+        if (integration.kind().isOAuthMailbox()) {
+            // The password is an access token: XOAUTH2 only, never PLAIN or LOGIN with it.
+            props.setProperty(p + "auth.mechanisms", "XOAUTH2");
         }
         props.putAll(extraSessionProperties);
         return props;

@@ -23,7 +23,12 @@ public record TransportResult(Outcome outcome, int code, String serverReply, Lis
         /** 4xx, connection or timeout trouble: worth another try later. */
         TRANSIENT_FAILURE,
         /** 5xx for the message or every recipient: another try will not help. */
-        PERMANENT_FAILURE
+        PERMANENT_FAILURE,
+        /**
+         * Nothing was transmitted and another try will not help until someone acts on our side (a connected
+         * mailbox whose grant was revoked must be reconnected): the message is dropped with the reason.
+         */
+        NOT_SENDABLE
     }
 
     public static TransportResult sent(int code, String reply, List<RecipientResult> recipients) {
@@ -32,6 +37,11 @@ public record TransportResult(Outcome outcome, int code, String serverReply, Lis
 
     public static TransportResult transientFailure(int code, String reply) {
         return new TransportResult(Outcome.TRANSIENT_FAILURE, code, reply, List.of());
+    }
+
+    /** See {@link Outcome#NOT_SENDABLE}; {@code reason} says what must be done. */
+    public static TransportResult notSendable(String reason) {
+        return new TransportResult(Outcome.NOT_SENDABLE, 0, reason, List.of());
     }
 
     public static TransportResult permanentFailure(int code, String reply, List<RecipientResult> recipients) {

@@ -115,9 +115,19 @@ public record SmtpIntegration(
         return domain != null && fromDomains.contains(domain.toLowerCase(Locale.ROOT));
     }
 
-    /** The public view, without connection details or credentials. */
+    /**
+     * The public view, without connection details or credentials. A connected mailbox's own address leads its
+     * identities, so the compose modal can offer it.
+     */
     public SmtpOption toOption() {
-        return new SmtpOption(id, label, fromDomains, fromIdentities, disablePixel);
+        List<Mailbox> identities = fromIdentities;
+        if (kind.isOAuthMailbox() && fromIdentities.stream().noneMatch(m -> username.equalsIgnoreCase(m.email()))) {
+            identities = new java.util.ArrayList<>(fromIdentities.size() + 1);
+            identities.add(new Mailbox(null, username));
+            identities.addAll(fromIdentities);
+            identities = List.copyOf(identities);
+        }
+        return new SmtpOption(id, label, fromDomains, identities, disablePixel);
     }
 
     @Override

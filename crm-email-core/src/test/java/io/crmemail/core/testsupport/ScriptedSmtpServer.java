@@ -61,6 +61,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile int dropAfterMessages;
     private volatile Duration replyDelay = Duration.ZERO;
     private volatile boolean closed;
+    private volatile String validToken;
+    private final List<String> presentedTokens = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpServer() throws IOException {
         serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -132,6 +134,20 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Advertises AUTH XOAUTH2 and accepts only this access token; any other is refused the way Gmail does it
+     * (334 with a base64 JSON error, then 535). Null: no AUTH.
+     */
+    public ScriptedSmtpServer acceptXOAuth2Token(String token) {
+        validToken = token;
+        return this;
+    }
+
+    /** The access tokens presented with AUTH XOAUTH2, in order. */
+    public List<String> presentedTokens() {
+        return List.copyOf(presentedTokens);
+    }
+
     /** The messages whose DATA was answered with a scripted refusal, in order. */
     public List<Received> refused() {
         return List.copyOf(refused);
@@ -201,7 +217,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             while ((line = readLine(in)) != null) {
                 String verb = (line.length() < 4 ? line : line.substring(0, 4)).toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> reply(out, "250-scripted\r\n250-8BITMIME\r\n250 SIZE 35882577");
+                    case "EHLO" -> reply(out, "250-scripted\r\n250-8BITMIME\r\n"
+                            + (validToken != null ? "250-AUTH XOAUTH2\r\n" : "") + "250 SIZE 35882577");
+                    case "AUTH" -> {
+                        if (!xoauth2(line, in, out)) {
+                            return;
+                        }
+                    }
                     case "HELO", "NOOP" -> reply(out, "250 OK");
                     case "RSET" -> {
                         from = null;
@@ -266,6 +288,31 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } finally {
             sockets.remove(socket);
         }
+    }
+
+    /** One AUTH XOAUTH2 exchange; false when the connection is over. */
+    private boolean xoauth2(String line, InputStream in, OutputStream out) throws IOException, InterruptedException {
+        String[] parts = line.split(" ");
+        if (validToken == null || parts.length < 3 || !parts[1].equalsIgnoreCase("XOAUTH2")) {
+            reply(out, "504 5.7.4 unrecognized authentication type");
+            return true;
+        }
+        String decoded = new String(java.util.Base64.getDecoder().decode(parts[2]), StandardCharsets.UTF_8);
+        String token = decoded.replaceAll("(?s).*auth=Bearer ([^\u0001]*).*", "$1");
+        presentedTokens.add(token);
+        if (token.equals(validToken)) {
+            reply(out, "235 2.7.0 Accepted");
+            return true;
+        }
+        String error = java.util.Base64.getEncoder().encodeToString(
+                "{\"status\":\"400\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        reply(out, "334 " + error);
+        if (readLine(in) == null) {
+            return false;
+        }
+        reply(out, "535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 BadCredentials");
+        return true;
     }
 
     private Reply refusal(String rcpt) {
