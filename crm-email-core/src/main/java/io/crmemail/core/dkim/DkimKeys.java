@@ -1,5 +1,6 @@
 package io.crmemail.core.dkim;
 
+import io.crmemail.core.EmailException;
 import io.crmemail.core.integration.DkimAlgorithm;
 import io.crmemail.core.integration.DkimKey;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +45,21 @@ public final class DkimKeys {
      */
     public static void check(DkimKey key) {
         parse(key);
+    }
+
+    /**
+     * Checks every key of an integration being saved.
+     *
+     * @throws EmailException validation_error naming the first bad key's field, {@code dkim[i].privateKey}
+     */
+    public static void checkAll(List<DkimKey> keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            try {
+                parse(keys.get(i));
+            } catch (IllegalArgumentException e) {
+                throw EmailException.validation("dkim[" + i + "].privateKey", e.getMessage());
+            }
+        }
     }
 
     /** Where the record goes: {@code selector._domainkey.domain}. */

@@ -9,6 +9,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,27 @@ class Rfc8463VectorsTest {
         assertThat(DkimKeys.dnsName(ED25519_KEY)).isEqualTo("brisbane._domainkey.football.example.com");
         assertThat(DkimKeys.dnsRecord(ED25519_KEY)).isEqualTo(ED25519_RECORD);
         assertThat(DkimKeys.dnsRecord(RSA_KEY)).isEqualTo(RSA_RECORD);
+    }
+
+    /** The test verifier itself, on the RFC's own signed message: both pass, and fail once it is changed. */
+    @Test
+    void theIndependentVerifierAcceptsTheRfcMessageAndNotAChangedOne() throws Exception {
+        String signed = ED25519_UNSIGNED + fold(ED25519_B) + "\r\n" + RSA_UNSIGNED + fold(RSA_B) + "\r\n" + MESSAGE;
+        IndependentVerifier verifier = new IndependentVerifier(Map.of(
+                "brisbane._domainkey.football.example.com", ED25519_RECORD,
+                "test._domainkey.football.example.com", RSA_RECORD));
+        byte[] raw = signed.getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(verifier.validRsaSelectors(raw)).containsExactly("test");
+        assertThat(verifier.ed25519Valid(raw, "brisbane")).isTrue();
+
+        byte[] changed = signed.replace("hungry", "thirsty").getBytes(StandardCharsets.US_ASCII);
+        assertThat(verifier.validRsaSelectors(changed)).isEmpty();
+        assertThat(verifier.ed25519Valid(changed, "brisbane")).isFalse();
+    }
+
+    private static String fold(String b) {
+        return b.substring(0, 40) + "\r\n " + b.substring(40);
     }
 
     /** The example as a parsed message written back, the way the signer reads a composed one. */
