@@ -6,6 +6,7 @@ import io.crmemail.core.delivery.DeliveryOptions;
 import io.crmemail.core.delivery.MailTransportFactory;
 import io.crmemail.core.delivery.RetryPolicy;
 import io.crmemail.core.delivery.SmtpTransportFactory;
+import io.crmemail.core.dkim.DkimKeys;
 import io.crmemail.core.inbound.InboundCounts;
 import io.crmemail.core.inbound.InboundLimits;
 import io.crmemail.core.inbound.InboundProcessor;
@@ -461,8 +462,13 @@ public final class EmailService implements AutoCloseable {
 
     // ---- administration ---------------------------------------------------------------------------
 
-    /** Creates ({@code id == 0}) or replaces an SMTP integration. */
+    /**
+     * Creates ({@code id == 0}) or replaces an SMTP integration.
+     *
+     * @throws EmailException validation_error (field {@code dkim[i].privateKey}) when a DKIM key does not parse
+     */
     public SmtpIntegration saveIntegration(SmtpIntegration integration) {
+        DkimKeys.checkAll(integration.dkim());
         return store.saveIntegration(integration);
     }
 

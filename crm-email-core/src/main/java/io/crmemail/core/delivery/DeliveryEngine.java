@@ -3,6 +3,8 @@ package io.crmemail.core.delivery;
 import io.crmemail.core.EmailSettings;
 import io.crmemail.core.attachment.AttachmentStore;
 import io.crmemail.core.compose.MimeComposer;
+import io.crmemail.core.dkim.DkimException;
+import io.crmemail.core.dkim.MessageSigner;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.AttachmentRef;
 import io.crmemail.core.message.RecipientResult;
@@ -41,6 +43,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Clock clock;
     private final MessageRenderer renderer;
     private final MimeComposer composer;
+    private final MessageSigner signer;
     private final IntegrationTransports transports;
     private final AttachmentStore attachments;
     private final OutcomeMapper outcomes;
@@ -58,6 +61,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.clock = clock;
         this.renderer = new MessageRenderer(records, store, settings);
         this.composer = new MimeComposer(Session.getInstance(new Properties()), attachments);
+        this.signer = new MessageSigner(clock);
         this.attachments = attachments;
         this.transports = new IntegrationTransports(transportFactory);
         this.outcomes = new OutcomeMapper(options.retryPolicy());
@@ -182,6 +186,13 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (MessagingException | IllegalArgumentException e) {
             // Composing a stored message fails the same way every time: do not retry.
             return outcomes.drop(job, "could not compose the message: " + e.getMessage(), null, now);
+        }
+        try {
+            signer.sign(mime, integration);
+        } catch (DkimException e) {
+            // A key that does not parse is the integration's to fix: retry, never send unsigned or drop silently.
+            log.warn("message {} not signed: {}", job.messageId(), e.getMessage());
+            return outcomes.transientFailure(job, e.getMessage(), null, now);
         }
         Envelope envelope = rendered.envelope();
         List<RecipientResult> skipped = suppressedRecipients(job, envelope);
