@@ -6,6 +6,9 @@ import io.crmemail.core.delivery.DeliveryOptions;
 import io.crmemail.core.delivery.MailTransportFactory;
 import io.crmemail.core.delivery.RetryPolicy;
 import io.crmemail.core.delivery.SmtpTransportFactory;
+import io.crmemail.core.direct.DirectDeliveryOptions;
+import io.crmemail.core.direct.DirectDeliveryTransport;
+import io.crmemail.core.integration.IntegrationKind;
 import io.crmemail.core.inbound.InboundCounts;
 import io.crmemail.core.inbound.InboundLimits;
 import io.crmemail.core.inbound.InboundProcessor;
@@ -466,6 +469,7 @@ public final class EmailService implements AutoCloseable {
         private RecordDirectory records;
         private AttachmentStore attachments;
         private MailTransportFactory transports;
+        private DirectDeliveryOptions directDelivery;
         private String publicBaseUrl = "http://localhost:8080";
         private String replyDomain;
         private Limits limits = Limits.defaults();
@@ -490,8 +494,19 @@ public final class EmailService implements AutoCloseable {
         public Builder records(RecordDirectory v) { records = v; return this; }
         /** Where attachment bytes live (required). */
         public Builder attachments(AttachmentStore v) { attachments = v; return this; }
-        /** Makes the transport of each integration. Default: {@link SmtpTransportFactory}. */
+        /**
+         * Makes the transport of each integration. Default: {@link DirectDeliveryTransport} for integrations of
+         * kind {@code direct}, {@link SmtpTransportFactory} for all others. A factory given here makes them all.
+         */
         public Builder transports(MailTransportFactory v) { transports = v; return this; }
+        /**
+         * How {@code direct} integrations deliver (MX resolver, EHLO name, port, backoff) under the default
+         * transports. Default: {@link DirectDeliveryOptions#defaults()}.
+         */
+        public Builder directDelivery(DirectDeliveryOptions v) {
+            directDelivery = Objects.requireNonNull(v, "directDelivery");
+            return this;
+        }
         /** Base of tracking links, e.g. {@code https://crm.example.com}. */
         public Builder publicBaseUrl(String v) { publicBaseUrl = v; return this; }
         /** Catch domain for reply routing; without it messages carry no reply token address. */
@@ -524,12 +539,20 @@ public final class EmailService implements AutoCloseable {
                 store = new InMemoryEmailStore();
             }
             if (transports == null) {
-                transports = new SmtpTransportFactory();
+                transports = byKind(new SmtpTransportFactory(), directDelivery);
             }
             if (nodeId == null) {
                 nodeId = "node-" + UUID.randomUUID();
             }
             return new EmailService(this);
+        }
+
+        /** Direct integrations to direct delivery, the others to the relay transport. */
+        private static MailTransportFactory byKind(MailTransportFactory relay, DirectDeliveryOptions direct) {
+            MailTransportFactory directFactory = DirectDeliveryTransport.factory(
+                    direct != null ? direct : DirectDeliveryOptions.defaults());
+            return integration -> integration.kind() == IntegrationKind.DIRECT
+                    ? directFactory.create(integration) : relay.create(integration);
         }
     }
 }
