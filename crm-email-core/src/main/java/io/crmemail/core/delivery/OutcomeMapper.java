@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -112,7 +114,12 @@ final class OutcomeMapper {
     /** Sent to some recipients at least (now or in an earlier attempt); the error names those who did not get it. */
     private static DeliveryUpdate sent(DeliveryJob job, String reply, List<RecipientResult> recipients, Instant now,
                                        EmailEvent event) {
-        List<RecipientResult> missed = new ArrayList<>(recipients.stream().filter(r -> !r.accepted()).toList());
+        // Recipients settled by earlier attempts count too: the message's error is about the whole message.
+        Set<String> current = recipients.stream().map(r -> r.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        List<RecipientResult> missed = new ArrayList<>();
+        job.message().metadata().recipients().stream()
+                .filter(r -> !r.accepted() && !current.contains(r.email().toLowerCase(Locale.ROOT))).forEach(missed::add);
+        recipients.stream().filter(r -> !r.accepted()).forEach(missed::add);
         String error = missed.isEmpty() ? null : "some recipients were refused: " + list(missed);
         return new DeliveryUpdate(EmailStatus.SENT, now, null, reply, error, recipients, event);
     }
