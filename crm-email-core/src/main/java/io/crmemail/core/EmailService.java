@@ -7,6 +7,9 @@ import io.crmemail.core.delivery.MailTransportFactory;
 import io.crmemail.core.delivery.RetryPolicy;
 import io.crmemail.core.delivery.SmtpTransportFactory;
 import io.crmemail.core.dkim.DkimKeys;
+import io.crmemail.core.direct.DirectDeliveryOptions;
+import io.crmemail.core.direct.DirectDeliveryTransport;
+import io.crmemail.core.integration.IntegrationKind;
 import io.crmemail.core.inbound.InboundCounts;
 import io.crmemail.core.inbound.InboundLimits;
 import io.crmemail.core.inbound.InboundProcessor;
@@ -512,6 +515,7 @@ public final class EmailService implements AutoCloseable {
         private AttachmentStore attachments;
         private MailTransportFactory transports;
         private TokenProvider tokenProvider;
+        private DirectDeliveryOptions directDelivery;
         private String publicBaseUrl = "http://localhost:8080";
         private String replyDomain;
         private Limits limits = Limits.defaults();
@@ -537,8 +541,9 @@ public final class EmailService implements AutoCloseable {
         /** Where attachment bytes live (required). */
         public Builder attachments(AttachmentStore v) { attachments = v; return this; }
         /**
-         * Makes the transport of each integration. Default: {@link SmtpTransportFactory}. An
-         * {@code SmtpTransportFactory} without a token provider gets {@link #tokenProvider}'s.
+         * Makes the transport of each integration. Default: {@link DirectDeliveryTransport} for integrations of
+         * kind {@code direct}, {@link SmtpTransportFactory} for all others. A factory given here makes them all;
+         * an {@code SmtpTransportFactory} without a token provider gets {@link #tokenProvider}'s.
          */
         public Builder transports(MailTransportFactory v) { transports = v; return this; }
         /**
@@ -547,6 +552,14 @@ public final class EmailService implements AutoCloseable {
          * stored refresh token.
          */
         public Builder tokenProvider(TokenProvider v) { tokenProvider = v; return this; }
+        /**
+         * How {@code direct} integrations deliver (MX resolver, EHLO name, port, backoff) under the default
+         * transports. Default: {@link DirectDeliveryOptions#defaults()}.
+         */
+        public Builder directDelivery(DirectDeliveryOptions v) {
+            directDelivery = Objects.requireNonNull(v, "directDelivery");
+            return this;
+        }
         /** Base of tracking links, e.g. {@code https://crm.example.com}. */
         public Builder publicBaseUrl(String v) { publicBaseUrl = v; return this; }
         /** Catch domain for reply routing; without it messages carry no reply token address. */
@@ -582,7 +595,7 @@ public final class EmailService implements AutoCloseable {
                 tokenProvider = RefreshingTokenProvider.builder().store(store).clock(clock).build();
             }
             if (transports == null) {
-                transports = new SmtpTransportFactory().withTokenProvider(tokenProvider);
+                transports = byKind(new SmtpTransportFactory().withTokenProvider(tokenProvider), directDelivery);
             } else if (transports instanceof SmtpTransportFactory smtp && smtp.tokenProvider() == null) {
                 transports = smtp.withTokenProvider(tokenProvider);
             }
@@ -590,6 +603,14 @@ public final class EmailService implements AutoCloseable {
                 nodeId = "node-" + UUID.randomUUID();
             }
             return new EmailService(this);
+        }
+
+        /** Direct integrations to direct delivery, the others to the relay transport. */
+        private static MailTransportFactory byKind(MailTransportFactory relay, DirectDeliveryOptions direct) {
+            MailTransportFactory directFactory = DirectDeliveryTransport.factory(
+                    direct != null ? direct : DirectDeliveryOptions.defaults());
+            return integration -> integration.kind() == IntegrationKind.DIRECT
+                    ? directFactory.create(integration) : relay.create(integration);
         }
     }
 }

@@ -65,8 +65,8 @@ final class Outbox {
             after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
         }
         messages.update(c, locked.get(), after);
-        if (update.event() != null) {
-            events.insert(c, update.event());
+        for (EmailEvent event : update.events()) {
+            events.insert(c, event);
         }
         return true;
     }

@@ -211,8 +211,10 @@ public final class DeliveryEngine implements AutoCloseable {
         if (!store.startSending(job.messageId(), owner, clock.instant())) {
             return null;
         }
-        TransportResult result = transports.transport(integration).send(mime, envelope);
-        return outcomes.map(job, result, clock.instant(), skipped).withRenderedSubject(rendered.email().subject());
+        MailTransport transport = transports.transport(integration);
+        TransportResult result = transport.send(mime, envelope);
+        return outcomes.map(job, result, clock.instant(), skipped,
+                transport.retryPolicy().orElse(options.retryPolicy())).withRenderedSubject(rendered.email().subject());
     }
 
     /** Recipients on the account's suppression list (hard bounces, manual), as results that say so. */

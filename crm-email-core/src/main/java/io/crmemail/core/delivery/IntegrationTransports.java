@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One transport and one rate limiter per integration, kept while the integration is unchanged so its
- * connections are reused across messages and batches; replaced when its settings change.
+ * connections are reused across messages and batches; replaced when its settings change. A sandbox integration
+ * gets a {@link SandboxTransport} whatever the factory: it must never open a connection.
  */
 final class IntegrationTransports implements AutoCloseable {
 
@@ -39,7 +40,8 @@ final class IntegrationTransports implements AutoCloseable {
             if (again != null && again.integration().equals(integration)) {
                 return again;
             }
-            Entry fresh = new Entry(integration, factory.create(integration),
+            Entry fresh = new Entry(integration,
+                    integration.sandbox() ? new SandboxTransport() : factory.create(integration),
                     new RateLimiter(integration.maxMessagesPerSecond()));
             entries.put(integration.id(), fresh);
             if (again != null) {

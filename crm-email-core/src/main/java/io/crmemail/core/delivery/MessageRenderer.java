@@ -17,6 +17,7 @@ import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.store.TrackingToken;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -84,9 +85,15 @@ final class MessageRenderer {
                 merge.header(meta.subject()), html, text, meta.attachments(), meta.inReplyTo(), meta.references(),
                 headers(meta, tokens), now);
 
+        // A retry goes only to the recipients still open: those an earlier attempt settled (accepted, or refused
+        // for good) are left out, so nobody gets the message twice.
+        Set<String> settled = new HashSet<>();
+        meta.recipients().stream().filter(r -> !TransportResult.isDeferred(r))
+                .forEach(r -> settled.add(r.email().toLowerCase(Locale.ROOT)));
         Set<String> recipients = new LinkedHashSet<>();
         for (List<Mailbox> list : List.of(to, cc, bcc)) {
-            list.forEach(m -> recipients.add(m.email()));
+            list.stream().map(Mailbox::email).filter(e -> !settled.contains(e.toLowerCase(Locale.ROOT)))
+                    .forEach(recipients::add);
         }
         return new Rendered(email, new Envelope(meta.fromIdentity().email(), new ArrayList<>(recipients)));
     }

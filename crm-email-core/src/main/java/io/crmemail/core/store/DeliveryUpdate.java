@@ -5,7 +5,11 @@ import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecipientResult;
 import io.crmemail.core.tracking.EmailEvent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,15 +25,24 @@ import java.util.Objects;
  * @param event         the event to record with it
  * @param renderedSubject the subject as it was merged for this attempt (kept as {@code renderedSubject}), may
  *                        be null
+ * @param deliveredEvent  a {@code delivered} event when the recipients' own mail exchangers accepted the message
+ *                        (direct delivery): recorded after {@code event}, and {@code deliveredAt} is stamped with
+ *                        its time unless already set; null otherwise
  */
 public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse,
                              String error, List<RecipientResult> recipients, EmailEvent event,
-                             String renderedSubject) {
+                             String renderedSubject, EmailEvent deliveredEvent) {
 
     /** An outcome without a rendered subject (nothing was composed). */
     public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
                           List<RecipientResult> recipients, EmailEvent event) {
-        this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, null);
+        this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, null, null);
+    }
+
+    /** An outcome without a delivered event. */
+    public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
+                          List<RecipientResult> recipients, EmailEvent event, String renderedSubject) {
+        this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject, null);
     }
 
     public DeliveryUpdate {
@@ -45,7 +58,26 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
 
     /** This outcome, noting the subject as it was merged for the attempt. */
     public DeliveryUpdate withRenderedSubject(String subject) {
-        return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, subject);
+        return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, subject,
+                deliveredEvent);
+    }
+
+    /** This outcome, also recording that the recipients' mail exchangers accepted the message. */
+    public DeliveryUpdate withDeliveredEvent(EmailEvent delivered) {
+        return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject,
+                delivered);
+    }
+
+    /** The events to record with this outcome, in order: {@link #event} then {@link #deliveredEvent}. */
+    public List<EmailEvent> events() {
+        List<EmailEvent> out = new ArrayList<>(2);
+        if (event != null) {
+            out.add(event);
+        }
+        if (deliveredEvent != null) {
+            out.add(deliveredEvent);
+        }
+        return out;
     }
 
     public boolean isRetry() {
@@ -54,13 +86,20 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
 
     /**
      * The message's metadata after this outcome, the same for every store: status, server reply and error;
-     * for a retry the next attempt; for a final outcome its time stamp, no next attempt and, when given, the
-     * per-recipient results.
+     * for a retry the next attempt; for a final outcome its time stamp and no next attempt. Per-recipient results,
+     * when given, are merged into the stored ones by address (case-insensitive), the newer winning: a retry keeps
+     * the verdicts of earlier attempts, so recipients that already accepted are not sent to again.
      */
     public EmailMetadata applyTo(EmailMetadata metadata) {
         EmailMetadata.Builder after = metadata.toBuilder().status(status).smtpResponse(smtpResponse).error(error);
         if (renderedSubject != null) {
             after.renderedSubject(renderedSubject);
+        }
+        if (!recipients.isEmpty()) {
+            after.recipients(merge(metadata.recipients(), recipients));
+        }
+        if (deliveredEvent != null && metadata.deliveredAt() == null) {
+            after.deliveredAt(deliveredEvent.occurredAt());
         }
         if (isRetry()) {
             return after.nextAttemptAt(nextAttemptAt).build();
@@ -71,9 +110,14 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
             default -> after.droppedAt(at);
         }
         after.nextAttemptAt(null);
-        if (!recipients.isEmpty()) {
-            after.recipients(recipients);
-        }
         return after.build();
+    }
+
+    private static List<RecipientResult> merge(List<RecipientResult> earlier, List<RecipientResult> now) {
+        Map<String, RecipientResult> byAddress = new LinkedHashMap<>();
+        for (List<RecipientResult> list : List.of(earlier, now)) {
+            list.forEach(r -> byAddress.put(r.email().toLowerCase(Locale.ROOT), r));
+        }
+        return List.copyOf(byAddress.values());
     }
 }

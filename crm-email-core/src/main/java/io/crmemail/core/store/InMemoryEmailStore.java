@@ -239,9 +239,7 @@ public final class InMemoryEmailStore implements EmailStore {
                 outbox.remove(messageId);
             }
             messages.replace(message.withMetadata(update.applyTo(message.metadata())));
-            if (update.event() != null) {
-                messages.addEvent(update.event());
-            }
+            update.events().forEach(messages::addEvent);
             return true;
         });
     }

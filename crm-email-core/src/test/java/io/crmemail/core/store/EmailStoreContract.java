@@ -2,6 +2,7 @@ package io.crmemail.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.crmemail.core.integration.DkimAlgorithm;
 import io.crmemail.core.integration.DkimKey;
@@ -17,6 +18,7 @@ import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.message.RecipientResult;
+import io.crmemail.core.message.UnifiedStatus;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.signature.Signature;
 import io.crmemail.core.tracking.EmailEvent;
@@ -857,6 +859,57 @@ public abstract class EmailStoreContract {
         assertThat(ids(again)).containsExactly(m.id());
         assertThat(again.get(0).attempt()).isEqualTo(2);
         assertThat(again.get(0).message().metadata().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aPartialRetryKeepsItsRecipientResultsAndTheFinalOutcomeMergesThem() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        Instant at = NOW.plusSeconds(1);
+        Instant next = NOW.plusSeconds(1800);
+        DeliveryUpdate partial = new DeliveryUpdate(EmailStatus.QUEUED, at, next, "451 greylisted", "deferred",
+                List.of(new RecipientResult("lead@example.org", true, 250, "250 OK"),
+                        new RecipientResult("Pat@Later.example", false, 451, "451 greylisted")),
+                EmailEvent.of(m.id(), EventType.RETRY, at, Map.of()), null,
+                EmailEvent.of(m.id(), EventType.DELIVERED, at, Map.of("recipients", "lead@example.org")));
+
+        assertThat(store().complete(m.id(), "w1", partial)).isTrue();
+        EmailMessage waiting = message(m.id());
+        assertThat(waiting.metadata().recipients()).extracting(RecipientResult::email, RecipientResult::accepted)
+                .containsExactly(tuple("lead@example.org", true), tuple("Pat@Later.example", false));
+        assertThat(waiting.metadata().deliveredAt()).isEqualTo(at);
+
+        store().claimDue(next, "w2", LEASE, 10);
+        Instant end = next.plusSeconds(1);
+        assertThat(store().complete(m.id(), "w2", new DeliveryUpdate(EmailStatus.SENT, end, null, "250 OK", null,
+                List.of(new RecipientResult("pat@later.example", true, 250, "250 OK")),
+                EmailEvent.of(m.id(), EventType.SENT, end, Map.of())))).isTrue();
+
+        EmailMessage after = message(m.id());
+        assertThat(after.status()).isEqualTo(EmailStatus.SENT);
+        assertThat(after.metadata().recipients()).extracting(RecipientResult::email, RecipientResult::accepted)
+                .containsExactly(tuple("lead@example.org", true), tuple("pat@later.example", true));
+        assertThat(after.metadata().deliveredAt()).isEqualTo(at);
+        assertThat(store().events(m.id())).extracting(EmailEvent::type)
+                .containsExactly(EventType.RETRY, EventType.DELIVERED, EventType.SENT);
+    }
+
+    @Test
+    void aSentOutcomeWithADeliveredEventStampsDeliveredInTheSameCall() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        Instant at = NOW.plusSeconds(2);
+
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), at).withDeliveredEvent(
+                EmailEvent.of(m.id(), EventType.DELIVERED, at, Map.of("smtpResponse", "250 OK"))))).isTrue();
+
+        EmailMessage after = message(m.id());
+        assertThat(after.metadata().sentAt()).isEqualTo(at);
+        assertThat(after.metadata().deliveredAt()).isEqualTo(at);
+        assertThat(UnifiedStatus.of(after)).isEqualTo(UnifiedStatus.DELIVERED);
+        assertThat(store().events(m.id())).extracting(EmailEvent::type)
+                .containsExactly(EventType.SENT, EventType.DELIVERED);
+        assertThat(store().events(m.id()).get(1).details()).containsEntry("smtpResponse", "250 OK");
     }
 
     @Test

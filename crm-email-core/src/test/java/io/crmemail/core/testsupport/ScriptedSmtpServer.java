@@ -1,5 +1,6 @@
 package io.crmemail.core.testsupport;
 
+import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A real SMTP server on a loopback port for tests, scriptable per test: refuse recipients, answer MAIL
@@ -33,8 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
-    /** An accepted message: envelope, the DATA bytes (dot-unstuffed, CRLF lines) and its connection (from 1). */
-    public record Received(String mailFrom, List<String> recipients, byte[] data, int connection) {
+    /**
+     * An accepted message: envelope, the DATA bytes (dot-unstuffed, CRLF lines), its connection (from 1), whether
+     * it came over STARTTLS and the EHLO name the client gave.
+     */
+    public record Received(String mailFrom, List<String> recipients, byte[] data, int connection, boolean tls,
+                           String ehlo) {
         /** The data as text (ISO-8859-1, so every byte maps to one char). */
         public String text() {
             return new String(data, StandardCharsets.ISO_8859_1);
@@ -60,12 +69,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile int dropAfterMessages;
     private volatile Duration replyDelay = Duration.ZERO;
+    private volatile SSLContext startTls;
+    private volatile boolean brokenStartTls;
     private volatile boolean closed;
     private volatile String validToken;
     private final List<String> presentedTokens = new CopyOnWriteArrayList<>();
 
-    private ScriptedSmtpServer() throws IOException {
-        serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private ScriptedSmtpServer(InetAddress address, int port) throws IOException {
+        serverSocket = new ServerSocket(port, 50, address);
         Thread acceptor = new Thread(this::acceptLoop, "scripted-smtp-accept-" + serverSocket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -73,11 +84,42 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port. */
     public static ScriptedSmtpServer start() {
+        return start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** Starts a server on this address and port (0: a free one), e.g. a second server on 127.0.0.2, same port. */
+    public static ScriptedSmtpServer start(InetAddress address, int port) {
         try {
-            return new ScriptedSmtpServer();
+            return new ScriptedSmtpServer(address, port);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open a server socket", e);
+            throw new IllegalStateException("cannot open a server socket on " + address + ":" + port, e);
         }
+    }
+
+    /** Offers STARTTLS with GreenMail's self-signed test certificate. */
+    public ScriptedSmtpServer offerStartTls() {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(new DummySSLServerSocketFactory().getKeyStore(), "changeit".toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            startTls = context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS", e);
+        }
+        return this;
+    }
+
+    /** Offers STARTTLS, then answers it with bytes that are no TLS handshake and hangs up. */
+    public ScriptedSmtpServer offerBrokenStartTls() {
+        brokenStartTls = true;
+        return this;
+    }
+
+    /** Forgets the recipient refusals set so far. */
+    public ScriptedSmtpServer acceptAllRecipients() {
+        recipientRules.clear();
+        return this;
     }
 
     public String host() {
@@ -207,9 +249,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket socket, int number) {
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+        Socket current = socket;
+        try (socket) {
             socket.setSoTimeout(60_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
             reply(out, "220 scripted ESMTP ready");
+            boolean tls = false;
+            String ehlo = null;
             String from = null;
             List<String> rcpts = new ArrayList<>();
             int carried = 0;
@@ -217,12 +264,38 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             while ((line = readLine(in)) != null) {
                 String verb = (line.length() < 4 ? line : line.substring(0, 4)).toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> reply(out, "250-scripted\r\n250-8BITMIME\r\n"
-                            + (validToken != null ? "250-AUTH XOAUTH2\r\n" : "") + "250 SIZE 35882577");
+                    case "EHLO" -> {
+                        ehlo = line.substring(4).strip();
+                        boolean offer = !tls && (startTls != null || brokenStartTls);
+                        reply(out, "250-scripted\r\n250-8BITMIME\r\n" + (offer ? "250-STARTTLS\r\n" : "")
+                                + (validToken != null ? "250-AUTH XOAUTH2\r\n" : "") + "250 SIZE 35882577");
+                    }
                     case "AUTH" -> {
                         if (!xoauth2(line, in, out)) {
                             return;
                         }
+                    }
+                    case "STAR" -> {
+                        if (tls || (startTls == null && !brokenStartTls)) {
+                            reply(out, "502 command not implemented");
+                            continue;
+                        }
+                        reply(out, "220 ready to start TLS");
+                        if (startTls == null) {
+                            out.write("this is not TLS\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                            return;
+                        }
+                        SSLSocket secure = (SSLSocket) startTls.getSocketFactory()
+                                .createSocket(socket, null, socket.getPort(), true);
+                        secure.setUseClientMode(false);
+                        secure.startHandshake();
+                        current = secure;
+                        in = secure.getInputStream();
+                        out = secure.getOutputStream();
+                        tls = true;
+                        from = null;
+                        rcpts.clear();
                     }
                     case "HELO", "NOOP" -> reply(out, "250 OK");
                     case "RSET" -> {
@@ -267,10 +340,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         byte[] data = readData(in);
                         Reply scripted = next(dataReplies);
                         if (scripted != null) {
-                            refused.add(new Received(from, List.copyOf(rcpts), data, number));
+                            refused.add(new Received(from, List.copyOf(rcpts), data, number, tls, ehlo));
                             reply(out, scripted.line());
                         } else {
-                            record(new Received(from, List.copyOf(rcpts), data, number));
+                            record(new Received(from, List.copyOf(rcpts), data, number, tls, ehlo));
                             reply(out, "250 OK queued as " + number + "." + (carried + 1));
                             carried++;
                         }
@@ -287,6 +360,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             // client went away or server closed: this connection is over
         } finally {
             sockets.remove(socket);
+            quietClose(current);
         }
     }
 
