@@ -32,6 +32,7 @@ import io.crmemail.core.template.TemplateService;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.ClickTracker;
 import io.crmemail.core.tracking.OpenTracker;
+import io.crmemail.core.tracking.Unsubscriber;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,6 +75,7 @@ public final class EmailService implements AutoCloseable {
     private final SignatureService signatures;
     private final OpenTracker openTracker;
     private final ClickTracker clickTracker;
+    private final Unsubscriber unsubscriber;
     private final DeliveryEngine engine;
     private final InboundProcessor inbound;
     private final IdempotencyKeys idempotencyKeys;
@@ -94,6 +96,7 @@ public final class EmailService implements AutoCloseable {
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
         this.openTracker = new OpenTracker(b.store, b.clock);
         this.clickTracker = new ClickTracker(b.store, b.clock);
+        this.unsubscriber = new Unsubscriber(b.store, b.clock);
         this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
         this.caps = new SendCaps(b.store, b.sendLimits, b.clock);
         this.uploads = new Uploads(b.attachments, settings.limits());
@@ -382,6 +385,29 @@ public final class EmailService implements AutoCloseable {
         return clickTracker.hit(token, userAgent, ipAddress);
     }
 
+    /**
+     * The address a one-click unsubscribe token stands for, changing nothing (what a confirmation page shows);
+     * empty for an unknown token.
+     *
+     * @throws RuntimeException when the store cannot look the token up (answer 503: the link is not unknown)
+     */
+    public java.util.Optional<String> unsubscribeRecipient(String token) {
+        return unsubscriber.recipient(token);
+    }
+
+    /**
+     * Unsubscribes the one recipient of the message a {@code List-Unsubscribe} token belongs to: the address
+     * enters the account's suppression list (reason {@code unsubscribe}; later sends to it are dropped) and the
+     * message gets an {@code unsubscribed} event. Repeating it is harmless. Call it for a POST only, never for
+     * a GET: link scanners follow links.
+     *
+     * @return the suppressed address; empty for an unknown token
+     * @throws RuntimeException when the store fails (answer 503: nothing was promised)
+     */
+    public java.util.Optional<String> unsubscribe(String token, String userAgent, String ipAddress) {
+        return unsubscriber.unsubscribe(token, userAgent, ipAddress);
+    }
+
     // ---- inbound ----------------------------------------------------------------------------------
 
     /**
@@ -415,7 +441,7 @@ public final class EmailService implements AutoCloseable {
 
     // ---- suppressions --------------------------------------------------------------------------------
 
-    /** The account's suppressed addresses (hard bounces and manual entries), oldest first. */
+    /** The account's suppressed addresses (hard bounces, unsubscribes and manual entries), oldest first. */
     public List<Suppression> suppressions(Caller caller) {
         return store.suppressions(caller.accountId());
     }

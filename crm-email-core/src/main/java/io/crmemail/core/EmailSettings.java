@@ -27,6 +27,11 @@ public record EmailSettings(String publicBaseUrl, String replyDomain, Limits lim
         return publicBaseUrl + "/email/pixel/" + token + ".png";
     }
 
+    /** The one-click unsubscribe URL of a token, for the {@code List-Unsubscribe} header. */
+    public String unsubscribeUrl(String token) {
+        return publicBaseUrl + "/email/unsubscribe/" + token;
+    }
+
     /** The URL a tracked link points at: the click redirect of its token. */
     public String clickUrl(String token) {
         return publicBaseUrl + "/email/click/" + token;

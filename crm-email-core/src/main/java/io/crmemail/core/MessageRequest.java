@@ -37,6 +37,8 @@ import java.util.Map;
  * @param metadata      the caller's own key/value pairs
  * @param trackOpens    embed the open pixel (default true)
  * @param trackClicks   rewrite links for click tracking (default true)
+ * @param listUnsubscribe one-click {@code List-Unsubscribe} (RFC 8058) for a message with exactly one recipient;
+ *                      null: the integration's {@code listUnsubscribe} decides
  */
 public record MessageRequest(
         Mailbox from,
@@ -62,7 +64,8 @@ public record MessageRequest(
         List<String> tags,
         Map<String, String> metadata,
         Boolean trackOpens,
-        Boolean trackClicks) {
+        Boolean trackClicks,
+        Boolean listUnsubscribe) {
 
     /**
      * A file to attach: either {@code storageKey} (from an upload) or {@code content} (bytes given inline).
@@ -95,7 +98,7 @@ public record MessageRequest(
     public MessageRequest withTo(List<String> recipients, Map<String, String> vars) {
         return new MessageRequest(from, integrationId, recipients, cc, bcc, replyTo, subject, html, text, templateId,
                 vars, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments, headers,
-                tags, metadata, trackOpens, trackClicks);
+                tags, metadata, trackOpens, trackClicks, listUnsubscribe);
     }
 
     private static <T> List<T> copy(List<T> list) {
@@ -133,6 +136,7 @@ public record MessageRequest(
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private Boolean trackOpens;
         private Boolean trackClicks;
+        private Boolean listUnsubscribe;
 
         /** The sender, {@code "Name <address>"} or a bare address. */
         public Builder from(String address) { from = address == null ? null : Mailbox.parse(address); return this; }
@@ -160,11 +164,13 @@ public record MessageRequest(
         public Builder metadata(String key, String value) { metadata.put(key, value); return this; }
         public Builder trackOpens(boolean v) { trackOpens = v; return this; }
         public Builder trackClicks(boolean v) { trackClicks = v; return this; }
+        /** Overrides the integration's one-click unsubscribe setting for this message. */
+        public Builder listUnsubscribe(boolean v) { listUnsubscribe = v; return this; }
 
         public MessageRequest build() {
             return new MessageRequest(from, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId,
                     variables, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments,
-                    headers, tags, metadata, trackOpens, trackClicks);
+                    headers, tags, metadata, trackOpens, trackClicks, listUnsubscribe);
         }
     }
 }

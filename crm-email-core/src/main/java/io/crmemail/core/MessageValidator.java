@@ -96,7 +96,10 @@ final class MessageValidator {
         boolean pixel = !Boolean.FALSE.equals(request.trackOpens()) && !sender.integration().disablePixel();
         List<String> clickUrls = Boolean.FALSE.equals(request.trackClicks()) ? List.of()
                 : ClickLinks.trackableUrls(content.html());
-        return new ValidMessage(new Outbound(record.ref(), metadata, pixel, clickUrls), files.pending());
+        boolean listUnsubscribe = request.listUnsubscribe() != null ? request.listUnsubscribe()
+                : sender.integration().listUnsubscribe();
+        return new ValidMessage(new Outbound(record.ref(), metadata, pixel, clickUrls, listUnsubscribe),
+                files.pending());
     }
 
     private void recipientCount(MessageRequest request, List<FieldError> errors) {

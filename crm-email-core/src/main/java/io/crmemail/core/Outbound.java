@@ -13,8 +13,11 @@ import java.util.List;
  *                  and, when {@code content.threadId()} is null, a new conversation
  * @param pixel     embed the open pixel
  * @param clickUrls the trackable links of the body in order, one click token each
+ * @param listUnsubscribe the sender opted in to one-click {@code List-Unsubscribe}; the enqueuer makes the token
+ *                  only for a message with exactly one recipient
  */
-record Outbound(RecordRef record, EmailMetadata content, boolean pixel, List<String> clickUrls) {
+record Outbound(RecordRef record, EmailMetadata content, boolean pixel, List<String> clickUrls,
+                boolean listUnsubscribe) {
 
     Outbound {
         clickUrls = List.copyOf(clickUrls);

@@ -84,10 +84,21 @@ final class OutboundEnqueuer {
         if (settings.replyDomain() != null) {
             tokens.add(NewToken.of(Tokens.replyToken(), TokenKind.REPLY));
         }
+        if (outbound.listUnsubscribe() && singleRecipient(outbound.content())) {
+            tokens.add(NewToken.of(Tokens.unsubscribeToken(), TokenKind.UNSUBSCRIBE));
+        }
         // In the body's link order: the renderer points the n-th trackable link at the n-th click token.
         for (String url : outbound.clickUrls()) {
             tokens.add(new NewToken(Tokens.clickToken(), TokenKind.CLICK, url));
         }
         return tokens;
+    }
+
+    /**
+     * One MIME goes to every recipient, so one link in it cannot tell who clicked: only a message with exactly
+     * one recipient (to, cc and bcc together) gets an unsubscribe link.
+     */
+    private static boolean singleRecipient(EmailMetadata content) {
+        return content.to().size() + content.cc().size() + content.bcc().size() == 1;
     }
 }

@@ -84,9 +84,10 @@ final class SendValidator {
                 .attachments(attachments)
                 .scheduledAt(scheduledAt)
                 .build();
-        // The CRM surface tracks opens only: its links go out as written.
+        // The CRM surface tracks opens only: its links go out as written. It has no unsubscribe field: the
+        // integration decides.
         return new Outbound(new RecordRef(table.id(), request.recordId()), content, !integration.disablePixel(),
-                List.of());
+                List.of(), integration.listUnsubscribe());
     }
 
     private SmtpIntegration integration(Caller caller, Long id, List<FieldError> errors) {

@@ -270,6 +270,7 @@ class MessageValidationTest {
             case REPLY -> Tokens.isReplyToken(t.token());
             case PIXEL -> Tokens.isPixelToken(t.token());
             case CLICK -> Tokens.isClickToken(t.token());
+            case UNSUBSCRIBE -> Tokens.isUnsubscribeToken(t.token());
         }).as(t.toString()).isTrue());
 
         EmailMessage untracked = service.sendMessage(CALLER, Messages.basic().html(html).trackOpens(false)

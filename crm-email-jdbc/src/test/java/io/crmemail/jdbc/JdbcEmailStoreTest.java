@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.crmemail.core.integration.DkimAlgorithm;
+import io.crmemail.core.integration.DkimKey;
+import io.crmemail.core.integration.ImapSettings;
+import io.crmemail.core.integration.IntegrationKind;
+import io.crmemail.core.integration.OAuthSettings;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
 import io.crmemail.core.message.CommentType;
@@ -113,6 +118,36 @@ class JdbcEmailStoreTest {
             JdbcEmailStore wrongKey = JdbcEmailStore.builder(db.dataSource()).credentialKey(otherKey).build();
             assertThatThrownBy(() -> wrongKey.findIntegration(a.id()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("wrong credential key")
+                    .hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void oauthDkimAndImapSecretsAreEncryptedAtRestAndNeedAKey(String name, Supplier<TestDatabase> database,
+                                                              Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            SmtpIntegration mailbox = SmtpIntegration.builder().accountId(1).kind(IntegrationKind.GMAIL)
+                    .credentials("ana@gmail.com", null).ownerUserId(9L)
+                    .oauth(new OAuthSettings(OAuthSettings.GOOGLE_TOKEN_ENDPOINT, "client", "client-s3cret",
+                            "refresh-s3cret", null))
+                    .dkim(new DkimKey("gmail.com", "sel", DkimAlgorithm.ED25519_SHA256, "dkim-s3cret"))
+                    .imap(new ImapSettings("imap.gmail.com", 993, SmtpSecurity.TLS, "ana@gmail.com", "imap-s3cret",
+                            null, null))
+                    .build();
+            SmtpIntegration saved = store.saveIntegration(mailbox);
+
+            String raw = queryString(db.dataSource(),
+                    "SELECT settings_encrypted FROM crm_email_integration WHERE id = " + saved.id());
+            assertThat(raw).startsWith("v1:").doesNotContain("s3cret").doesNotContain("client");
+            assertThat(store.findIntegration(saved.id())).contains(saved);
+
+            JdbcEmailStore keyless = new JdbcEmailStore(db.dataSource());
+            assertThatThrownBy(() -> keyless.saveIntegration(mailbox.toBuilder().id(0).build()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no credential key");
+            assertThatThrownBy(() -> keyless.findIntegration(saved.id()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no credential key")
                     .hasMessageNotContaining("s3cret");
         }
     }

@@ -2,7 +2,6 @@ package io.crmemail.servlet;
 
 import io.crmemail.core.EmailService;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +14,10 @@ import org.slf4j.LoggerFactory;
 final class ClickEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(ClickEndpoint.class);
-    private static final byte[] NOT_FOUND = page("Link not found", "This link is unknown or no longer valid.");
-    private static final byte[] UNAVAILABLE = page("Try again", "This link cannot be followed right now; please try "
-            + "again in a moment.");
+    private static final byte[] NOT_FOUND = HtmlPages.textPage("Link not found",
+            "This link is unknown or no longer valid.");
+    private static final byte[] UNAVAILABLE = HtmlPages.textPage("Try again",
+            "This link cannot be followed right now; please try again in a moment.");
 
     private final EmailService email;
 
@@ -27,11 +27,6 @@ final class ClickEndpoint {
 
     void register(Router router) {
         router.route("GET", "/email/click/{token}", this::click);
-    }
-
-    private static byte[] page(String title, String text) {
-        return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
-                + title + "</h1><p>" + text + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
     }
 
     private void click(Exchange ex) throws IOException {
@@ -45,7 +40,7 @@ final class ClickEndpoint {
             // The store could not say: the link may well be good, so "not found" would be a lie. Ask for a retry.
             log.warn("request {}: click lookup failed", ex.requestId(), e);
             ex.response().setHeader("Retry-After", "5");
-            page(ex, 503, UNAVAILABLE);
+            HtmlPages.write(ex, 503, UNAVAILABLE);
             return;
         }
         if (target.isPresent()) {
@@ -54,13 +49,6 @@ final class ClickEndpoint {
             ex.response().setHeader("Referrer-Policy", "no-referrer");
             return;
         }
-        page(ex, 404, NOT_FOUND);
-    }
-
-    private static void page(Exchange ex, int status, byte[] html) throws IOException {
-        ex.response().setStatus(status);
-        ex.response().setContentType("text/html;charset=utf-8");
-        ex.response().setContentLength(html.length);
-        ex.response().getOutputStream().write(html);
+        HtmlPages.write(ex, 404, NOT_FOUND);
     }
 }

@@ -73,6 +73,8 @@ public final class CrmEmailServlets {
         new WebhookEndpoint(b.email, b.maxWebhookBytes).register(webhook);
         Router click = new Router();
         new ClickEndpoint(b.email).register(click);
+        Router unsubscribe = new Router();
+        new UnsubscribeEndpoint(b.email).register(unsubscribe);
         Router v1 = new Router();
         V1Gate gate = new V1Gate(b.email, guard, b.accessPolicy);
         V1Idempotency idempotency = new V1Idempotency(b.email);
@@ -91,8 +93,10 @@ public final class CrmEmailServlets {
                 new ServletMount("crm-email-webhook", new RoutedServlet(webhook, mapper),
                         List.of("/webhooks/email_receive")),
                 new ServletMount("crm-email-click", new RoutedServlet(click, mapper), List.of("/email/click/*")),
+                new ServletMount("crm-email-unsubscribe", new RoutedServlet(unsubscribe, mapper),
+                        List.of("/email/unsubscribe/*")),
                 new ServletMount("crm-email-v1", new RoutedServlet(v1, mapper, ErrorStyle.V1), List.of("/api/v1/*")));
-        routes = routesOf(api, table, pixel, webhook, click, v1);
+        routes = routesOf(api, table, pixel, webhook, click, unsubscribe, v1);
     }
 
     private static List<String> routesOf(Router... routers) {

@@ -43,6 +43,7 @@ record V1SendBody(
         Map<String, JsonNode> metadata,
         @JsonProperty("track_opens") Boolean trackOpens,
         @JsonProperty("track_clicks") Boolean trackClicks,
+        @JsonProperty("list_unsubscribe") @JsonAlias("listUnsubscribe") Boolean listUnsubscribe,
         @JsonProperty("is_internal") @JsonAlias("isInternal") Boolean isInternal,
         @JsonProperty("wait") Boolean waitForAttempt) {
 
@@ -62,7 +63,7 @@ record V1SendBody(
     V1SendBody forRecipient(List<String> recipients, Map<String, JsonNode> vars) {
         return new V1SendBody(from, integrationId, recipients, cc, bcc, replyTo, subject, html, text, templateId,
                 vars, scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, attachments, headers,
-                tags, metadata, trackOpens, trackClicks, isInternal, waitForAttempt);
+                tags, metadata, trackOpens, trackClicks, listUnsubscribe, isInternal, waitForAttempt);
     }
 
     /** The body with more attachments (files of a multipart request). */
@@ -71,7 +72,7 @@ record V1SendBody(
         all.addAll(more);
         return new V1SendBody(from, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId, variables,
                 scheduledAt, threadId, inReplyTo, references, record, contactId, dealId, all, headers, tags,
-                metadata, trackOpens, trackClicks, isInternal, waitForAttempt);
+                metadata, trackOpens, trackClicks, listUnsubscribe, isInternal, waitForAttempt);
     }
 
     boolean waits() {
@@ -106,7 +107,7 @@ record V1SendBody(
         return new MessageRequest(sender, integrationId, to, cc, bcc, replyTo, subject, html, text, templateId,
                 scalars("variables", variables), V1Times.parse("scheduled_at", scheduledAt), threadId, inReplyTo,
                 references, on, contactId, dealId, coreAttachments(), headers, tags, scalars("metadata", metadata),
-                trackOpens, trackClicks);
+                trackOpens, trackClicks, listUnsubscribe);
     }
 
     private List<MessageRequest.Attachment> coreAttachments() {

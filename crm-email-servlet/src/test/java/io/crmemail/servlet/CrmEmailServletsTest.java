@@ -30,7 +30,8 @@ class CrmEmailServletsTest {
             assertThat(servlets.servlets()).extracting(CrmEmailServlets.ServletMount::urlPatterns).containsExactly(
                     java.util.List.of("/api/email/*"), java.util.List.of("/api/table/*"),
                     java.util.List.of("/email/pixel/*"), java.util.List.of("/webhooks/email_receive"),
-                    java.util.List.of("/email/click/*"), java.util.List.of("/api/v1/*"));
+                    java.util.List.of("/email/click/*"), java.util.List.of("/email/unsubscribe/*"),
+                    java.util.List.of("/api/v1/*"));
             assertThat(servlets.servlets()).extracting(CrmEmailServlets.ServletMount::name).doesNotHaveDuplicates();
         }
     }

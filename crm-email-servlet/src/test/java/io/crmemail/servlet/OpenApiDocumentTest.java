@@ -34,7 +34,7 @@ class OpenApiDocumentTest {
     static final String RESOURCE = "/io/crmemail/servlet/openapi.yaml";
     static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     static final Set<String> PUBLIC = Set.of("GET /email/pixel/{token}.png", "GET /email/click/{token}",
-            "POST /webhooks/email_receive");
+            "GET /email/unsubscribe/{token}", "POST /email/unsubscribe/{token}", "POST /webhooks/email_receive");
 
     @TempDir
     static Path temp;

@@ -4,6 +4,7 @@ import io.crmemail.core.EmailSettings;
 import io.crmemail.core.compose.ClickLinks;
 import io.crmemail.core.compose.HtmlDocument;
 import io.crmemail.core.compose.HtmlToText;
+import io.crmemail.core.compose.ListUnsubscribe;
 import io.crmemail.core.compose.MergeFields;
 import io.crmemail.core.compose.OutgoingEmail;
 import io.crmemail.core.integration.SmtpIntegration;
@@ -81,7 +82,7 @@ final class MessageRenderer {
         List<Mailbox> bcc = parse("bcc", meta.bcc());
         OutgoingEmail email = new OutgoingEmail(meta.messageId(), meta.fromIdentity(), to, cc, replyTo(meta, tokens),
                 merge.header(meta.subject()), html, text, meta.attachments(), meta.inReplyTo(), meta.references(),
-                meta.headers(), now);
+                headers(meta, tokens), now);
 
         Set<String> recipients = new LinkedHashSet<>();
         for (List<Mailbox> list : List.of(to, cc, bcc)) {
@@ -116,6 +117,13 @@ final class MessageRenderer {
         String domain = settings.replyDomain().toLowerCase(Locale.ROOT);
         return token(tokens, TokenKind.REPLY).map(t -> List.of(Mailbox.of("reply-" + t + "@" + domain)))
                 .orElse(List.of());
+    }
+
+    /** The caller's headers, plus one-click unsubscribe when acceptance gave the message its token. */
+    private Map<String, String> headers(EmailMetadata meta, List<TrackingToken> tokens) {
+        return token(tokens, TokenKind.UNSUBSCRIBE)
+                .map(t -> ListUnsubscribe.withOneClick(meta.headers(), settings.unsubscribeUrl(t)))
+                .orElse(meta.headers());
     }
 
     private static Optional<String> token(List<TrackingToken> tokens, TokenKind kind) {

@@ -10,7 +10,12 @@ public enum TokenKind implements WireEnum {
     /** The open-tracking pixel of a message. */
     PIXEL,
     /** A tracked link of a message; the token's {@code url} is the only place its redirect may go. */
-    CLICK;
+    CLICK,
+    /**
+     * The one-click {@code List-Unsubscribe} link of a message with exactly one recipient (RFC 8058): a POST
+     * to it suppresses that recipient for the account.
+     */
+    UNSUBSCRIBE;
 
     /** Parses the wire form (any case). */
     @JsonCreator

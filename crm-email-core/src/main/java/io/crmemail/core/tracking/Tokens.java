@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  *   <li>pixel: 32 lower-case hex digits (128 random bits);</li>
  *   <li>click: {@code c} and 32 lower-case hex digits (128 random bits);</li>
  *   <li>reply: 16 lower-case hex digits (64 random bits), the {@code reply-{token}@domain} address;</li>
+ *   <li>unsubscribe: {@code u} and 32 lower-case hex digits (128 random bits);</li>
  *   <li>thread id: {@code thr_} and 24 lower-case hex digits (96 random bits), names a conversation.</li>
  * </ul>
  */
@@ -22,6 +23,7 @@ public final class Tokens {
     private static final Pattern PIXEL = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern REPLY = Pattern.compile("[0-9a-f]{16}");
     private static final Pattern CLICK = Pattern.compile("c[0-9a-f]{32}");
+    private static final Pattern UNSUBSCRIBE = Pattern.compile("u[0-9a-f]{32}");
     private static final Pattern THREAD = Pattern.compile("thr_[0-9a-f]{24}");
 
     private Tokens() {
@@ -40,6 +42,11 @@ public final class Tokens {
     /** 128 random bits as {@code c} and 32 lower-case hex digits: one tracked link of one message. */
     public static String clickToken() {
         return "c" + hex(16);
+    }
+
+    /** 128 random bits as {@code u} and 32 lower-case hex digits: the one-click unsubscribe link of a message. */
+    public static String unsubscribeToken() {
+        return "u" + hex(16);
     }
 
     /** A new conversation id: {@code thr_} and 24 lower-case hex digits (96 random bits). */
@@ -62,6 +69,10 @@ public final class Tokens {
 
     public static boolean isClickToken(String token) {
         return token != null && CLICK.matcher(token).matches();
+    }
+
+    public static boolean isUnsubscribeToken(String token) {
+        return token != null && UNSUBSCRIBE.matcher(token).matches();
     }
 
     public static boolean isThreadId(String id) {

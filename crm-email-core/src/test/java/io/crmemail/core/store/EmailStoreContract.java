@@ -477,6 +477,25 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void everyTokenKindAndEventTypeIsKeptAsGiven() {
+        // Column widths and any check constraints must take every kind there is, e.g. the unsubscribe token.
+        List<NewToken> tokens = new ArrayList<>();
+        for (TokenKind kind : TokenKind.values()) {
+            tokens.add(new NewToken(kind.wire() + "-" + io.crmemail.core.tracking.Tokens.unsubscribeToken(), kind,
+                    kind == TokenKind.CLICK ? "https://acme.com/x" : null));
+        }
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                tokens.toArray(NewToken[]::new)));
+        for (NewToken t : tokens) {
+            assertThat(store().findToken(t.token())).as(t.kind().wire()).map(TrackingToken::kind).contains(t.kind());
+        }
+        for (EventType type : EventType.values()) {
+            EmailEvent stored = store().addEvent(EmailEvent.of(m.id(), type, NOW, Map.of("email", "lead@example.org")));
+            assertThat(store().events(m.id())).as(type.wire()).contains(stored);
+        }
+    }
+
+    @Test
     void findOfAnUnknownTokenIsEmpty() {
         store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW, NewToken.of("known", TokenKind.PIXEL)));
 
