@@ -109,13 +109,21 @@ final class MailboxPoll {
     }
 
     private InboundResult receive(Message message) throws MessagingException {
-        try (InputStream raw = ((IMAPMessage) message).getMimeStream()) {
-            return inbound.apply(raw);
+        InputStream raw;
+        try {
+            raw = ((IMAPMessage) message).getMimeStream();
         } catch (MessageRemovedException e) {
             return InboundResult.dropped("deleted from the mailbox before it was read");
-        } catch (IOException e) {
-            // Closing the server stream failed after the pipeline had read what it needed: the result stands.
-            return InboundResult.failed("could not read the message from the mailbox: " + e.getMessage());
+        }
+        try {
+            return inbound.apply(raw);
+        } finally {
+            try {
+                raw.close();
+            } catch (IOException e) {
+                // The pipeline has read what it needed: its result stands.
+                log.debug("closing an IMAP message stream failed", e);
+            }
         }
     }
 
