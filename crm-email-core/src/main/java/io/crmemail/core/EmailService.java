@@ -17,6 +17,8 @@ import io.crmemail.core.inbound.InboundResult;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpOption;
 import io.crmemail.core.mailbox.RefreshingTokenProvider;
+import io.crmemail.core.mailbox.MailboxPollCounts;
+import io.crmemail.core.mailbox.MailboxPoller;
 import io.crmemail.core.mailbox.TokenProvider;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.record.RecordContext;
@@ -87,6 +89,8 @@ public final class EmailService implements AutoCloseable {
     private final Uploads uploads;
     private final TemplateService templates;
     private final TokenProvider tokenProvider;
+    private final MailboxPoller mailboxes;
+    private final boolean mailboxPolling;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -112,6 +116,8 @@ public final class EmailService implements AutoCloseable {
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
                 new DeliveryOptions(b.workers, b.batchSize, b.lease, b.pollInterval, b.retryPolicy, b.nodeId,
                         b.shutdownTimeout), b.clock);
+        this.mailboxes = new MailboxPoller(b.store, b.tokenProvider, inbound::receive);
+        this.mailboxPolling = b.mailboxPolling;
     }
 
     public static Builder builder() {
@@ -434,6 +440,16 @@ public final class EmailService implements AutoCloseable {
         return inbound.counts();
     }
 
+    /**
+     * Polls every connected mailbox (integrations with {@link SmtpIntegration#imap()}) once, now, in the calling
+     * thread, and feeds new messages into {@link #receive}: for hosts that schedule polling themselves (cron) and
+     * for tests. A mailbox that cannot be read is counted in {@link MailboxPollCounts#mailboxErrors()} and does not
+     * stop the others. The first poll of a mailbox only notes where it stands (see docs/imap-polling.md).
+     */
+    public MailboxPollCounts pollMailboxes() {
+        return mailboxes.pollAll();
+    }
+
     // ---- suppressions --------------------------------------------------------------------------------
 
     /** The account's suppressed addresses (hard bounces, unsubscribes and manual entries), oldest first. */
@@ -472,7 +488,11 @@ public final class EmailService implements AutoCloseable {
      */
     public SmtpIntegration saveIntegration(SmtpIntegration integration) {
         DkimKeys.checkAll(integration.dkim());
-        return store.saveIntegration(integration);
+        SmtpIntegration saved = store.saveIntegration(integration);
+        if (saved.imap() != null) {
+            mailboxes.wake();
+        }
+        return saved;
     }
 
     /** The access tokens of connected mailboxes, for hosts that reach them otherwise too (IMAP, say). */
@@ -482,9 +502,12 @@ public final class EmailService implements AutoCloseable {
 
     // ---- delivery lifecycle ----------------------------------------------------------------------
 
-    /** Starts the delivery workers. */
+    /** Starts the delivery workers and, unless switched off, the polling of connected mailboxes. */
     public EmailService start() {
         engine.start();
+        if (mailboxPolling) {
+            mailboxes.start();
+        }
         return this;
     }
 
@@ -496,9 +519,13 @@ public final class EmailService implements AutoCloseable {
         return engine.runOnce();
     }
 
-    /** Stops the workers after their in-flight sends and closes all SMTP connections. */
+    /**
+     * Stops mailbox polling and the workers after their in-flight polls and sends, and closes all SMTP
+     * connections.
+     */
     @Override
     public void close() {
+        mailboxes.close();
         engine.close();
     }
 
@@ -530,6 +557,7 @@ public final class EmailService implements AutoCloseable {
         private InboundLimits inboundLimits = InboundLimits.defaults();
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private SendLimits sendLimits = SendLimits.defaults();
+        private boolean mailboxPolling = true;
 
         private Builder() {
         }
@@ -547,7 +575,7 @@ public final class EmailService implements AutoCloseable {
          */
         public Builder transports(MailTransportFactory v) { transports = v; return this; }
         /**
-         * Access tokens for connected Gmail / Office 365 mailboxes (SMTP XOAUTH2). Default: a
+         * Access tokens for connected Gmail / Office 365 mailboxes (SMTP and IMAP XOAUTH2). Default: a
          * {@link RefreshingTokenProvider} over this service's store and clock, refreshing with each mailbox's
          * stored refresh token.
          */
@@ -584,6 +612,12 @@ public final class EmailService implements AutoCloseable {
         public Builder spoolDirectory(Path v) { spoolDirectory = v; return this; }
         /** Per-account send caps (default 1,000 per second per node, 1,000,000 per UTC day). */
         public Builder sendLimits(SendLimits v) { sendLimits = Objects.requireNonNull(v, "sendLimits"); return this; }
+        /**
+         * Whether {@link EmailService#start()} polls the IMAP mailboxes of integrations with {@code imap} settings
+         * on a daemon thread, each every its {@code pollInterval} (default true; with no such integration the
+         * thread only looks for new ones every 30 s). {@link EmailService#pollMailboxes()} works either way.
+         */
+        public Builder mailboxPolling(boolean v) { mailboxPolling = v; return this; }
 
         public EmailService build() {
             Objects.requireNonNull(records, "records (RecordDirectory) is required");

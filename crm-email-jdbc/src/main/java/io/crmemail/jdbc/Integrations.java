@@ -122,6 +122,24 @@ final class Integrations {
         return list(c, SELECT + " WHERE account_id = ? ORDER BY id", accountId);
     }
 
+    /**
+     * Every integration with IMAP settings. Those live in the encrypted settings document, so the rows that have
+     * one are decrypted and filtered here.
+     */
+    List<SmtpIntegration> withImap(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE settings_encrypted IS NOT NULL ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            List<SmtpIntegration> result = new ArrayList<>();
+            while (rs.next()) {
+                SmtpIntegration integration = map(rs);
+                if (integration.imap() != null) {
+                    result.add(integration);
+                }
+            }
+            return result;
+        }
+    }
+
     private List<SmtpIntegration> list(Connection c, String sql, long key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, key);

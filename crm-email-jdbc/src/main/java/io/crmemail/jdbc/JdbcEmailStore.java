@@ -11,6 +11,7 @@ import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.IdempotencyRecord;
 import io.crmemail.core.store.InboundStored;
+import io.crmemail.core.store.MailboxCursor;
 import io.crmemail.core.store.MessageQuery;
 import io.crmemail.core.store.NewEmail;
 import io.crmemail.core.store.Suppression;
@@ -59,6 +60,7 @@ public final class JdbcEmailStore implements EmailStore {
     private final Tracking tracking;
     private final IdempotencyKeys idempotencyKeys;
     private final SendCounters sendCounters;
+    private final MailboxCursors mailboxCursors;
     private final AtomicReference<Instant> nextIdempotencyPrune = new AtomicReference<>(Instant.MIN);
     private final SchemaMigrator migrator;
 
@@ -79,6 +81,7 @@ public final class JdbcEmailStore implements EmailStore {
         this.tracking = new Tracking(messages, events);
         this.idempotencyKeys = new IdempotencyKeys(dialect);
         this.sendCounters = new SendCounters(dialect);
+        this.mailboxCursors = new MailboxCursors(dialect);
         this.integrations = new Integrations(b.credentialKey == null ? null : CredentialCipher.of(b.credentialKey));
         this.migrator = new SchemaMigrator(dialect, tx);
     }
@@ -443,6 +446,27 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public List<SmtpIntegration> integrations(long accountId) {
         return tx.run(c -> integrations.ofAccount(c, accountId));
+    }
+
+    // ---- connected mailboxes ------------------------------------------------------------------------
+
+    @Override
+    public List<SmtpIntegration> integrationsWithImap() {
+        return tx.run(integrations::withImap);
+    }
+
+    @Override
+    public Optional<MailboxCursor> mailboxCursor(long integrationId) {
+        return tx.run(c -> MailboxCursors.find(c, integrationId));
+    }
+
+    @Override
+    public void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
+        Objects.requireNonNull(cursor, "cursor");
+        tx.run(c -> {
+            mailboxCursors.save(c, integrationId, cursor);
+            return null;
+        });
     }
 
     @Override

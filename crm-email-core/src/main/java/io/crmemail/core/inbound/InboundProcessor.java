@@ -113,6 +113,12 @@ public final class InboundProcessor {
             if (report.isPresent()) {
                 return counted(reports.apply(report.get()));
             }
+            String messageId = MessageIdentity.of(message, file);
+            // A copy of a message we sent (the mailbox owner in Cc, a polled mailbox holding it): its
+            // In-Reply-To would otherwise file it as a reply to the message it answers.
+            if (store.findByMessageId(messageId).stream().anyMatch(m -> m.type() == CommentType.EMAIL_OUT)) {
+                return drop("a copy of our own outbound message " + messageId);
+            }
             ReplyRouter.Route route = router.route(message).orElse(null);
             if (route == null) {
                 return drop("no reply token and no known Message-ID in In-Reply-To/References");
@@ -128,7 +134,6 @@ public final class InboundProcessor {
                 }
                 attachmentPrefix = table.attachmentPrefix();
             }
-            String messageId = MessageIdentity.of(message, file);
             Optional<EmailMessage> known = store.findByMessageId(messageId).stream()
                     .filter(m -> m.type() == CommentType.EMAIL_IN && m.accountId() == route.accountId()
                             && m.record().equals(route.record()))

@@ -236,4 +236,19 @@ public interface EmailStore {
 
     /** An account's integrations, by id. */
     List<SmtpIntegration> integrations(long accountId);
+
+    // ---- connected mailboxes ------------------------------------------------------------------------
+
+    /** Every integration of every account that has IMAP polling settings ({@code imap() != null}), by id. */
+    List<SmtpIntegration> integrationsWithImap();
+
+    /** Where polling of the integration's mailbox stands; empty before its first poll. */
+    Optional<MailboxCursor> mailboxCursor(long integrationId);
+
+    /**
+     * Saves where polling of the integration's mailbox stands. A cursor never moves back: when the stored one
+     * reads the same folder under the same UIDVALIDITY ({@link MailboxCursor#sameEpoch}) and has a higher
+     * {@code lastUid}, it is kept (a slower node polling the same mailbox cannot undo another's progress).
+     */
+    void saveMailboxCursor(long integrationId, MailboxCursor cursor);
 }

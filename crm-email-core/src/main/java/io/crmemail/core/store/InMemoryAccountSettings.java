@@ -2,13 +2,14 @@ package io.crmemail.core.store;
 
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.signature.Signature;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The signatures and SMTP integrations of {@link InMemoryEmailStore}. Not thread-safe: the store's
+ * The signatures, SMTP integrations and mailbox cursors of {@link InMemoryEmailStore}. Not thread-safe: the store's
  * single lock guards it like everything else, so one lock is all a reader of the store has to reason about.
  */
 final class InMemoryAccountSettings {
@@ -16,6 +17,7 @@ final class InMemoryAccountSettings {
     /** Sorted by id, which is creation order, because listings are promised oldest first. */
     private final TreeMap<Long, Signature> signatures = new TreeMap<>();
     private final TreeMap<Long, SmtpIntegration> integrations = new TreeMap<>();
+    private final Map<Long, MailboxCursor> cursors = new HashMap<>();
     private long lastSignatureId;
     private long lastIntegrationId;
 
@@ -79,5 +81,18 @@ final class InMemoryAccountSettings {
 
     List<SmtpIntegration> integrations(long accountId) {
         return integrations.values().stream().filter(i -> i.accountId() == accountId).toList();
+    }
+
+    List<SmtpIntegration> integrationsWithImap() {
+        return integrations.values().stream().filter(i -> i.imap() != null).toList();
+    }
+
+    Optional<MailboxCursor> mailboxCursor(long integrationId) {
+        return Optional.ofNullable(cursors.get(integrationId));
+    }
+
+    void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
+        cursors.merge(integrationId, cursor,
+                (old, now) -> old.sameEpoch(now) && old.lastUid() > now.lastUid() ? old : now);
     }
 }

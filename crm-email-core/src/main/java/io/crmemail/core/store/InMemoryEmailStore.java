@@ -466,6 +466,27 @@ public final class InMemoryEmailStore implements EmailStore {
         return locked(() -> settings.integrations(accountId));
     }
 
+    // ---- connected mailboxes ------------------------------------------------------------------------
+
+    @Override
+    public List<SmtpIntegration> integrationsWithImap() {
+        return locked(settings::integrationsWithImap);
+    }
+
+    @Override
+    public Optional<MailboxCursor> mailboxCursor(long integrationId) {
+        return locked(() -> settings.mailboxCursor(integrationId));
+    }
+
+    @Override
+    public void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
+        Objects.requireNonNull(cursor, "cursor");
+        locked(() -> {
+            settings.saveMailboxCursor(integrationId, cursor);
+            return null;
+        });
+    }
+
     private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {

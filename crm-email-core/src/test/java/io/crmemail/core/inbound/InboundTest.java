@@ -236,6 +236,22 @@ class InboundTest {
         assertThat(service.inboundCounts().dropped()).isEqualTo(2);
     }
 
+    /** A follow-up we sent answers the original; its copy in a polled mailbox (or a Cc to us) is not a reply. */
+    @Test
+    void aCopyOfOurOwnOutboundMessageIsNotStoredAsAReply() {
+        EmailMessage followUp = service.send(CALLER, world.request().subject("Following up").build()).comment();
+        String copy = "From: Sales <sales@acme.com>\r\nTo: lead@example.org\r\nCc: sales@acme.com\r\n"
+                + "Message-ID: " + followUp.metadata().messageId() + "\r\n"
+                + "In-Reply-To: " + original.metadata().messageId() + "\r\nSubject: Following up\r\n\r\nhi\r\n";
+
+        InboundResult result = service.receive(new ByteArrayInputStream(copy.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(result.outcome()).isEqualTo(InboundResult.Outcome.DROPPED);
+        assertThat(result.reason()).contains("our own outbound message");
+        assertThat(timeline()).extracting(EmailMessage::id).containsExactly(original.id(), followUp.id());
+        assertThat(service.get(CALLER, original.id()).metadata().repliedAt()).isNull();
+    }
+
     @Test
     void aStoreOutageIsAFailureToRetryAndLeavesNothingBehind() throws IOException {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);

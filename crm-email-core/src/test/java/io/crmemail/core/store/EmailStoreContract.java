@@ -1376,6 +1376,84 @@ public abstract class EmailStoreContract {
         assertThat(store().integrations(3)).isEmpty();
     }
 
+    // ---- connected mailboxes ----------------------------------------------------------------------------
+
+    private static ImapSettings imap(String username) {
+        return new ImapSettings("imap.acme.com", 993, SmtpSecurity.TLS, username, "imap-secret", "INBOX",
+                Duration.ofSeconds(30));
+    }
+
+    @Test
+    void integrationsWithImapListsThoseOfEveryAccountById() {
+        SmtpIntegration plain = store().saveIntegration(integration(ACCOUNT, "plain"));
+        SmtpIntegration polled = store().saveIntegration(integration(ACCOUNT, "polled").toBuilder()
+                .imap(imap("sales@acme.com")).build());
+        SmtpIntegration dkimOnly = store().saveIntegration(integration(OTHER_ACCOUNT, "dkim").toBuilder()
+                .dkim(new DkimKey("acme.com", "s1", DkimAlgorithm.ED25519_SHA256, "MC4CAQAwBQYDK2VwBCIEIA=="))
+                .build());
+        SmtpIntegration otherPolled = store().saveIntegration(integration(OTHER_ACCOUNT, "other").toBuilder()
+                .imap(imap("other@acme.com")).build());
+
+        assertThat(store().integrationsWithImap()).containsExactly(polled, otherPolled);
+        assertThat(plain.id()).isNotIn(polled.id(), otherPolled.id());
+        assertThat(dkimOnly.imap()).isNull();
+
+        store().saveIntegration(polled.toBuilder().imap(null).build());
+        assertThat(store().integrationsWithImap()).containsExactly(otherPolled);
+    }
+
+    @Test
+    void mailboxCursorIsEmptyBeforeTheFirstSaveAndKeptPerIntegration() {
+        assertThat(store().mailboxCursor(7)).isEmpty();
+
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 1700000000L, 41));
+        store().saveMailboxCursor(8, new MailboxCursor("Replies", 5, 0));
+
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 1700000000L, 41));
+        assertThat(store().mailboxCursor(8)).contains(new MailboxCursor("Replies", 5, 0));
+        assertThat(store().mailboxCursor(9)).isEmpty();
+    }
+
+    @Test
+    void mailboxCursorMovesForwardAndNeverBackWithinOneEpoch() {
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 10));
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 12));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 3, 12));
+
+        // A slower node saving what it read earlier does not undo the progress.
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 11));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 3, 12));
+
+        // A new UIDVALIDITY or another folder starts over, even at lower UIDs.
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 4, 2));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 4, 2));
+        store().saveMailboxCursor(7, new MailboxCursor("Replies", 4, 1));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("Replies", 4, 1));
+    }
+
+    @Test
+    void concurrentCursorSavesKeepTheHighestUid() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> saves = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                saves.add(pool.submit(() -> {
+                    for (int uid = 1 + offset; uid <= 40; uid += threads) {
+                        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 9, uid));
+                    }
+                }));
+            }
+            for (Future<?> save : saves) {
+                save.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 9, 40));
+    }
+
     // ---- metadata round trip ----------------------------------------------------------------------------
 
     private static <V> Map<String, V> ordered(Object... keysAndValues) {
