@@ -49,7 +49,7 @@ final class BenchStores implements AutoCloseable {
         config.setPoolName("bench-" + (++counter));
         HikariDataSource pool = new HikariDataSource(config);
         resources.add(pool);
-        JdbcEmailStore store = JdbcEmailStore.builder(pool).credentialKey(KEY).build();
+        JdbcEmailStore store = JdbcEmailStore.builder(SqlCounter.wrap(pool)).credentialKey(KEY).build();
         store.migrate();
         return store;
     }

@@ -73,9 +73,11 @@ public final class DeliveryThroughput {
                         record(into, "engine end-to-end, " + kind, e2e[0], run);
                         record(into, "  enqueue rate during end-to-end, " + kind, e2e[1], run);
                         record(into, "  process CPU µs per message, end-to-end, " + kind, e2e[2], run);
+                        record(into, "  SQL statements + commits per message, end-to-end, " + kind, e2e[3], run);
                         double[] drained = drain(crm, n, workers);
                         record(into, "engine drain of a full queue, " + kind, drained[0], run);
                         record(into, "  process CPU µs per message, drain, " + kind, drained[1], run);
+                        record(into, "  SQL statements + commits per message, drain, " + kind, drained[2], run);
                         verifyAllSent(crm.store, WARMUP + 2 * n);
                     } finally {
                         BenchStores.deleteTree(files);
@@ -105,38 +107,45 @@ public final class DeliveryThroughput {
         System.out.printf("run %d: %-62s %8s%n", run, name, Stats.fmt(value));
     }
 
-    /** {messages/s end to end, messages/s enqueued, process CPU microseconds per message}. */
+    /**
+     * {messages/s end to end, messages/s enqueued, process CPU microseconds per message, SQL statements and commits
+     * per message (0 for the in-memory store)}.
+     */
     static double[] endToEnd(BenchCrm crm, int n, int workers) throws Exception {
         CountingTransports counting = new CountingTransports();
         try (EmailService service = crm.service(counting).workers(workers).build().start()) {
             enqueue(service, crm, 0, WARMUP);
             require(counting.awaitSent(WARMUP, 120_000), "warm-up not delivered: " + counting.sent);
             long cpu = processCpuNanos();
+            long sql = SqlCounter.roundTrips();
             long start = System.nanoTime();
             enqueue(service, crm, WARMUP, n);
             double enqueueRate = Baselines.rate(n, start);
             require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
             double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            double sqlPerMessage = (double) (SqlCounter.roundTrips() - sql) / n;
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return new double[] {rate, enqueueRate, cpuPerMessage};
+            return new double[] {rate, enqueueRate, cpuPerMessage, sqlPerMessage};
         }
     }
 
-    /** {messages/s, process CPU microseconds per message} of an engine that finds N messages waiting. */
+    /** {messages/s, process CPU µs per message, SQL statements and commits per message} of a drain of N messages. */
     static double[] drain(BenchCrm crm, int n, int workers) throws Exception {
         try (EmailService producer = crm.service(new CountingTransports()).workers(0).build()) {
             enqueue(producer, crm, 0, n);
         }
         CountingTransports counting = new CountingTransports();
         long cpu = processCpuNanos();
+        long sql = SqlCounter.roundTrips();
         long start = System.nanoTime();
         try (EmailService service = crm.service(counting).workers(workers).build().start()) {
             require(counting.awaitSent(n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
             double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            double sqlPerMessage = (double) (SqlCounter.roundTrips() - sql) / n;
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return new double[] {rate, cpuPerMessage};
+            return new double[] {rate, cpuPerMessage, sqlPerMessage};
         }
     }
 

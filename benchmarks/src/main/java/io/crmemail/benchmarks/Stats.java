@@ -32,7 +32,8 @@ final class Stats {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%,.0f", v);
+        // Small figures (statements per message) need their decimals; rates and µs do not.
+        return String.format(Locale.ROOT, Math.abs(v) < 100 ? "%,.2f" : "%,.0f", v);
     }
 
     static String list(List<Double> values) {

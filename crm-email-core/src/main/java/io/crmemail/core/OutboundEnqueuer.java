@@ -14,14 +14,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
 
 /** Turns a validated send into the comment, outbox entry and tokens, stored in one operation. */
 final class OutboundEnqueuer {
-
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OutboundEnqueuer.class);
 
     private static final int TOKEN_COLLISION_RETRIES = 3;
 
@@ -36,7 +32,7 @@ final class OutboundEnqueuer {
     }
 
     /**
-     * Stores the message with its tokens and records its first event. The Message-ID is fixed here (retries
+     * Stores the message with its tokens and its first event. The Message-ID is fixed here (retries
      * keep it), and a message that continues no conversation starts its own.
      */
     EmailMessage enqueue(Caller caller, Outbound outbound) {
@@ -49,17 +45,10 @@ final class OutboundEnqueuer {
                 .threadId(content.threadId() == null ? Tokens.threadId() : content.threadId())
                 .build();
         Instant due = scheduledAt == null ? now : scheduledAt;
-        EmailMessage stored = enqueueWithFreshTokens(new NewEmail(caller.accountId(), outbound.record(),
-                CommentType.EMAIL_OUT, null, caller.userId(), now, metadata, due, List.of()), outbound);
-        try {
-            // The timeline's first event. Not part of the enqueue transaction: the message is already safe,
-            // so a failure here costs the event only and must not fail (or repeat) the send.
-            store.addEvent(EmailEvent.of(stored.id(),
-                    scheduledAt == null ? EventType.QUEUED : EventType.SCHEDULED, now, Map.of()));
-        } catch (RuntimeException e) {
-            log.warn("could not record the queued event of message {}", stored.id(), e);
-        }
-        return stored;
+        // The timeline's first event is stored with the message: one transaction per accepted send.
+        return enqueueWithFreshTokens(new NewEmail(caller.accountId(), outbound.record(), CommentType.EMAIL_OUT, null,
+                caller.userId(), now, metadata, due, List.of(),
+                scheduledAt == null ? EventType.QUEUED : EventType.SCHEDULED), outbound);
     }
 
     private EmailMessage enqueueWithFreshTokens(NewEmail email, Outbound outbound) {

@@ -6,6 +6,7 @@ import io.crmemail.core.message.EmailStatus;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.signature.Signature;
 import io.crmemail.core.store.BounceReport;
+import io.crmemail.core.store.Completion;
 import io.crmemail.core.store.DeliveryJob;
 import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.store.EmailStore;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -245,7 +247,22 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public boolean complete(long messageId, String owner, DeliveryUpdate update) {
         Objects.requireNonNull(update, "update");
-        return tx.run(c -> outbox.complete(c, messageId, owner, update));
+        return !completeAll(owner, List.of(new Completion(messageId, update))).isEmpty();
+    }
+
+    @Override
+    public Set<Long> completeAll(String owner, List<Completion> completions) {
+        Completion.requireDistinct(completions);
+        if (completions.isEmpty()) {
+            return Set.of();
+        }
+        return tx.run(c -> {
+            Set<Long> applied = new LinkedHashSet<>();
+            for (List<Completion> slice : Sql.slices(completions)) {
+                applied.addAll(outbox.completeAll(c, owner, slice));
+            }
+            return applied;
+        });
     }
 
     @Override
@@ -265,7 +282,23 @@ public final class JdbcEmailStore implements EmailStore {
         if (owner == null) {
             return false;
         }
-        return tx.run(c -> Outbox.startSending(c, messageId, owner, now));
+        return !startSendingAll(List.of(messageId), owner, now).isEmpty();
+    }
+
+    @Override
+    public Set<Long> startSendingAll(Collection<Long> messageIds, String owner, Instant now) {
+        Objects.requireNonNull(messageIds, "messageIds");
+        Objects.requireNonNull(now, "now");
+        if (owner == null || messageIds.isEmpty()) {
+            return Set.of();
+        }
+        return tx.run(c -> {
+            Set<Long> marked = new LinkedHashSet<>();
+            for (List<Long> slice : Sql.slices(List.copyOf(messageIds))) {
+                marked.addAll(Outbox.startSending(c, slice, owner, now));
+            }
+            return marked;
+        });
     }
 
     @Override
@@ -287,6 +320,15 @@ public final class JdbcEmailStore implements EmailStore {
     @Override
     public List<TrackingToken> tokens(long messageId) {
         return tx.run(c -> tokens.ofMessage(c, messageId));
+    }
+
+    @Override
+    public Map<Long, List<TrackingToken>> tokens(Collection<Long> messageIds) {
+        Objects.requireNonNull(messageIds, "messageIds");
+        if (messageIds.isEmpty()) {
+            return Map.of();
+        }
+        return tx.run(c -> tokens.ofMessages(c, messageIds));
     }
 
     @Override

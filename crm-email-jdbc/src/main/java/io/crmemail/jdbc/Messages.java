@@ -103,6 +103,9 @@ final class Messages {
             }
         }
         tokens.insert(c, id, email);
+        if (email.firstEvent() != null) {
+            events.insert(c, EmailEvent.of(id, email.firstEvent(), email.createdAt(), Map.of()));
+        }
         return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
                 email.userId(), Sql.micros(email.createdAt()), metadata);
     }
@@ -190,19 +193,37 @@ final class Messages {
     record Locked(long id, CommentType type, EmailStatus status, EmailMetadata metadata) {
     }
 
+    private static final String LOCK = "SELECT id, type, status, metadata FROM crm_email_message";
+
     Optional<Locked> lock(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT type, status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement(LOCK + " WHERE id = ? FOR UPDATE")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
-                return Optional.of(new Locked(id, CommentType.fromWire(rs.getString("type")), status,
-                        MetadataJson.read(rs.getString("metadata")).toBuilder().status(status).build()));
+                return rs.next() ? Optional.of(locked(rs)) : Optional.empty();
             }
         }
+    }
+
+    /** Several messages locked in one statement, in id order (the order every multi-row lock takes). */
+    Map<Long, Locked> lockAll(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, Locked> result = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(LOCK + " WHERE id IN (" + Sql.placeholders(ids.size())
+                + ") ORDER BY id FOR UPDATE")) {
+            Sql.setLongs(ps, 1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Locked row = locked(rs);
+                    result.put(row.id(), row);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Locked locked(ResultSet rs) throws SQLException {
+        EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
+        return new Locked(rs.getLong("id"), CommentType.fromWire(rs.getString("type")), status,
+                MetadataJson.read(rs.getString("metadata")).toBuilder().status(status).build());
     }
 
     /**
@@ -210,13 +231,25 @@ final class Messages {
      * are kept).
      */
     void update(Connection c, Locked row, EmailMetadata metadata) throws SQLException {
+        updateAll(c, List.of(Map.entry(row, metadata)));
+    }
+
+    /** {@link #update} of several rows in one JDBC batch. */
+    void updateAll(Connection c, List<Map.Entry<Locked, EmailMetadata>> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET status = ?, metadata = "
                 + dialect.jsonParameter() + ", " + MessageColumns.ASSIGNMENTS + " WHERE id = ?")) {
-            ps.setString(1, metadata.status().wire());
-            ps.setString(2, MetadataJson.write(metadata));
-            int next = MessageColumns.bind(ps, 3, row.type(), metadata);
-            ps.setLong(next, row.id());
-            ps.executeUpdate();
+            for (Map.Entry<Locked, EmailMetadata> row : rows) {
+                EmailMetadata metadata = row.getValue();
+                ps.setString(1, metadata.status().wire());
+                ps.setString(2, MetadataJson.write(metadata));
+                int next = MessageColumns.bind(ps, 3, row.getKey().type(), metadata);
+                ps.setLong(next, row.getKey().id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -3,6 +3,7 @@ package io.crmemail.jdbc;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.EmailStatus;
+import io.crmemail.core.store.Completion;
 import io.crmemail.core.store.DeliveryUpdate;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
@@ -10,10 +11,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Outcomes, releases, the "being sent" mark and cancels of outbox entries. Every operation locks the outbox row
@@ -29,46 +36,90 @@ final class Outbox {
         this.events = events;
     }
 
-    boolean complete(Connection c, long messageId, String owner, DeliveryUpdate update) throws SQLException {
-        String leaseOwner = null;
-        if (update.isRetry()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT lease_owner FROM crm_email_outbox WHERE message_id = ? FOR UPDATE")) {
-                ps.setLong(1, messageId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    leaseOwner = rs.getString("lease_owner");
+    /**
+     * Applies outcomes by the rules of EmailStore#complete in a few statements whatever their number: lock the
+     * outbox entries (in id order), delete those of final outcomes, reschedule those of retries still leased to
+     * {@code owner}, then lock, rewrite and add the events of the messages that applied.
+     */
+    Set<Long> completeAll(Connection c, String owner, List<Completion> completions) throws SQLException {
+        if (completions.isEmpty()) {
+            return Set.of();
+        }
+        Map<Long, String> entries = lockEntries(c, completions.stream().map(Completion::messageId).toList());
+        List<Completion> held = new ArrayList<>();
+        for (Completion completion : completions) {
+            boolean exists = entries.containsKey(completion.messageId());
+            // A final outcome applies whoever holds the lease; a retry only while the reporting owner holds it.
+            if (exists && (!completion.update().isRetry()
+                    || owner != null && owner.equals(entries.get(completion.messageId())))) {
+                held.add(completion);
+            }
+        }
+        if (held.isEmpty()) {
+            return Set.of();
+        }
+        Map<Long, Messages.Locked> rows = messages.lockAll(c, held.stream().map(Completion::messageId).toList());
+        held.removeIf(h -> !rows.containsKey(h.messageId()));
+        deleteEntries(c, held.stream().filter(h -> !h.update().isRetry()).map(Completion::messageId).toList());
+        reschedule(c, held.stream().filter(h -> h.update().isRetry()).toList());
+        List<Map.Entry<Messages.Locked, EmailMetadata>> rewrites = new ArrayList<>(held.size());
+        List<EmailEvent> added = new ArrayList<>(held.size());
+        Set<Long> applied = new LinkedHashSet<>();
+        for (Completion h : held) {
+            DeliveryUpdate update = h.update();
+            Messages.Locked row = rows.get(h.messageId());
+            EmailMetadata after = update.applyTo(row.metadata());
+            if (update.isRetry()) {
+                after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
+            }
+            rewrites.add(Map.entry(row, after));
+            added.addAll(update.events());
+            applied.add(h.messageId());
+        }
+        messages.updateAll(c, rewrites);
+        events.insertAll(c, added);
+        return applied;
+    }
+
+    /** Locks the entries that exist, in id order so two transactions cannot deadlock; returns their lease owners. */
+    private static Map<Long, String> lockEntries(Connection c, List<Long> ids) throws SQLException {
+        Map<Long, String> owners = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, lease_owner FROM crm_email_outbox"
+                + " WHERE message_id IN (" + Sql.placeholders(ids.size()) + ") ORDER BY message_id FOR UPDATE")) {
+            Sql.setLongs(ps, 1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getLong(1), rs.getString(2));
                 }
             }
-        } else if (!delete(c, messageId)) {
-            // A final outcome applies whoever holds the lease, so deleting the entry first both locks it and
-            // tells whether it still existed: one statement instead of a locking read and a delete.
-            return false;
         }
-        Optional<Messages.Locked> locked = messages.lock(c, messageId);
-        if (locked.isEmpty()) {
-            return false;
+        return owners;
+    }
+
+    private static void deleteEntries(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
         }
-        EmailMetadata after = update.applyTo(locked.get().metadata());
-        if (update.isRetry()) {
-            if (owner == null || !owner.equals(leaseOwner)) {
-                return false;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM crm_email_outbox WHERE message_id IN ("
+                + Sql.placeholders(ids.size()) + ")")) {
+            Sql.setLongs(ps, 1, ids);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void reschedule(Connection c, List<Completion> retries) throws SQLException {
+        if (retries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET due_at = ?,"
+                + " lease_owner = NULL, lease_expires_at = NULL, sending = FALSE WHERE message_id = ?")) {
+            for (Completion retry : retries) {
+                Sql.setInstant(ps, 1, retry.update().nextAttemptAt());
+                ps.setLong(2, retry.messageId());
+                ps.addBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET due_at = ?,"
-                    + " lease_owner = NULL, lease_expires_at = NULL, sending = FALSE WHERE message_id = ?")) {
-                Sql.setInstant(ps, 1, update.nextAttemptAt());
-                ps.setLong(2, messageId);
-                ps.executeUpdate();
-            }
-            after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
+            ps.executeBatch();
         }
-        messages.update(c, locked.get(), after);
-        for (EmailEvent event : update.events()) {
-            events.insert(c, event);
-        }
-        return true;
     }
 
     void release(Connection c, long messageId, String owner) throws SQLException {
@@ -83,14 +134,51 @@ final class Outbox {
         Messages.addAttempts(c, List.of(messageId), -1);
     }
 
-    /** One conditional update: it both checks the lease and marks the entry, so a cancel sees one or the other. */
-    static boolean startSending(Connection c, long messageId, String owner, Instant now) throws SQLException {
+    /**
+     * One conditional update per entry, sent as one JDBC batch: each both checks the lease and marks the entry, so
+     * a cancel sees one or the other.
+     */
+    static Set<Long> startSending(Connection c, Collection<Long> ids, String owner, Instant now) throws SQLException {
+        List<Long> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        if (distinct.isEmpty()) {
+            return Set.of();
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET sending = TRUE"
                 + " WHERE message_id = ? AND lease_owner = ? AND lease_expires_at > ?")) {
-            ps.setLong(1, messageId);
-            ps.setString(2, owner);
-            Sql.setInstant(ps, 3, now);
-            return ps.executeUpdate() > 0;
+            for (Long id : distinct) {
+                ps.setLong(1, id);
+                ps.setString(2, owner);
+                Sql.setInstant(ps, 3, now);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            Set<Long> marked = new LinkedHashSet<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == Statement.SUCCESS_NO_INFO) {
+                    return markedBy(c, distinct, owner, now);
+                }
+                if (counts[i] > 0) {
+                    marked.add(distinct.get(i));
+                }
+            }
+            return marked;
+        }
+    }
+
+    /** For a driver that does not count a batch's rows: the entries marked for {@code owner}, read back. */
+    private static Set<Long> markedBy(Connection c, List<Long> ids, String owner, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM crm_email_outbox WHERE message_id IN ("
+                + Sql.placeholders(ids.size()) + ") AND sending = TRUE AND lease_owner = ? AND lease_expires_at > ?")) {
+            int index = Sql.setLongs(ps, 1, ids);
+            ps.setString(index++, owner);
+            Sql.setInstant(ps, index, now);
+            Set<Long> marked = new LinkedHashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    marked.add(rs.getLong(1));
+                }
+            }
+            return marked;
         }
     }
 
@@ -113,12 +201,5 @@ final class Outbox {
             }
         }
         return messages.find(c, messageId);
-    }
-
-    private static boolean delete(Connection c, long messageId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM crm_email_outbox WHERE message_id = ?")) {
-            ps.setLong(1, messageId);
-            return ps.executeUpdate() > 0;
-        }
     }
 }

@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 
 /** Small JDBC helpers shared by the store's parts: instants in UTC with microsecond precision, nulls, IN lists. */
 final class Sql {
@@ -52,6 +54,18 @@ final class Sql {
     static Long getLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /** Most values bound in one IN list: well below PostgreSQL's 32,767 bind parameters per statement. */
+    static final int MAX_IN_LIST = 1000;
+
+    /** {@code values} in consecutive slices of at most {@link #MAX_IN_LIST}, for one IN list each. */
+    static <T> List<List<T>> slices(List<T> values) {
+        List<List<T>> slices = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += MAX_IN_LIST) {
+            slices.add(values.subList(from, Math.min(values.size(), from + MAX_IN_LIST)));
+        }
+        return slices;
     }
 
     /** {@code ?, ?, ?} for an IN list of {@code n} values (n > 0). */

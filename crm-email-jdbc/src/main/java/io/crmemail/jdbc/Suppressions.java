@@ -44,16 +44,18 @@ final class Suppressions {
             return Set.of();
         }
         Set<String> found = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT email FROM crm_email_suppression WHERE account_id = ?"
-                + " AND email IN (" + Sql.placeholders(wanted.size()) + ")")) {
-            ps.setLong(1, accountId);
-            int i = 2;
-            for (String email : wanted) {
-                ps.setString(i++, email);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(rs.getString(1));
+        for (List<String> slice : Sql.slices(List.copyOf(wanted))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT email FROM crm_email_suppression"
+                    + " WHERE account_id = ? AND email IN (" + Sql.placeholders(slice.size()) + ")")) {
+                ps.setLong(1, accountId);
+                int i = 2;
+                for (String email : slice) {
+                    ps.setString(i++, email);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
                 }
             }
         }

@@ -11,8 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -76,9 +80,25 @@ final class Tokens {
         return list(c, SELECT + " WHERE message_id = ? ORDER BY seq", messageId);
     }
 
+    /** The tokens of several messages, each message's in creation order; one statement per IN-list slice. */
+    Map<Long, List<TrackingToken>> ofMessages(Connection c, Collection<Long> messageIds) throws SQLException {
+        Map<Long, List<TrackingToken>> result = new HashMap<>();
+        for (List<Long> slice : Sql.slices(List.copyOf(new LinkedHashSet<>(messageIds)))) {
+            for (TrackingToken t : list(c, SELECT + " WHERE message_id IN (" + Sql.placeholders(slice.size())
+                    + ") ORDER BY message_id, seq", ps -> Sql.setLongs(ps, 1, slice))) {
+                result.computeIfAbsent(t.messageId(), id -> new ArrayList<>()).add(t);
+            }
+        }
+        return result;
+    }
+
     private static List<TrackingToken> list(Connection c, String sql, Object key) throws SQLException {
+        return list(c, sql, ps -> ps.setObject(1, key));
+    }
+
+    private static List<TrackingToken> list(Connection c, String sql, Sql.Binder binder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, key);
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 List<TrackingToken> result = new ArrayList<>();
                 while (rs.next()) {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Workers that claim due messages from the store, render and compose them, send them through their
  * integration's pooled transport and record the outcome. No store transaction is open while a message is
- * on the wire: claim, send and complete are three separate store calls.
+ * on the wire: claim, send and complete are separate store calls, made per batch or per chunk of a batch
+ * rather than per message (see {@link ClaimedBatch}).
  */
 public final class DeliveryEngine implements AutoCloseable {
 
@@ -59,7 +60,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.renderer = new MessageRenderer(records, store, settings);
+        this.renderer = new MessageRenderer(records, settings);
         this.composer = new MimeComposer(Session.getInstance(new Properties()), attachments);
         this.signer = new MessageSigner(clock);
         this.attachments = attachments;
@@ -101,13 +102,18 @@ public final class DeliveryEngine implements AutoCloseable {
         // A batch mostly shares one integration: load each once per batch, not once per message (a store
         // round trip and a credential decryption each). A change made meanwhile applies from the next batch.
         Map<Long, Optional<SmtpIntegration>> integrations = new HashMap<>();
-        for (int i = 0; i < jobs.size(); i++) {
-            if (closing) {
-                // Shutting down: hand back what we have not started, so another node need not wait for the lease.
-                jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), owner));
-                break;
+        ClaimedBatch batch = new ClaimedBatch(store, clock, owner, jobs);
+        try {
+            for (int i = 0; i < jobs.size(); i++) {
+                if (closing) {
+                    // Shutting down: hand back what we have not started, so another node need not wait for the lease.
+                    jobs.subList(i, jobs.size()).forEach(j -> store.release(j.messageId(), owner));
+                    break;
+                }
+                deliver(jobs.get(i), batch, integrations);
             }
-            deliver(jobs.get(i), owner, integrations);
+        } finally {
+            batch.flush();
         }
         return jobs.size();
     }
@@ -140,22 +146,22 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void deliver(DeliveryJob job, String owner, Map<Long, Optional<SmtpIntegration>> integrations) {
+    private void deliver(DeliveryJob job, ClaimedBatch batch, Map<Long, Optional<SmtpIntegration>> integrations) {
         Instant started = clock.instant();
         DeliveryUpdate update;
         try {
-            update = attempt(job, owner, started, integrations);
+            update = attempt(job, batch, started, integrations);
         } catch (RuntimeException e) {
             log.warn("delivering message {} failed unexpectedly", job.messageId(), e);
             update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant());
         }
-        if (update != null && !store.complete(job.messageId(), owner, update)) {
-            log.debug("outcome of message {} not applied: cancelled or completed elsewhere", job.messageId());
+        if (update != null) {
+            batch.complete(job, update);
         }
     }
 
     /** One transmission attempt; null when the message must not be sent any more (cancelled). */
-    private DeliveryUpdate attempt(DeliveryJob job, String owner, Instant now,
+    private DeliveryUpdate attempt(DeliveryJob job, ClaimedBatch batch, Instant now,
                                    Map<Long, Optional<SmtpIntegration>> integrations) {
         SmtpIntegration integration = integrations
                 .computeIfAbsent(job.message().metadata().smtpIntegrationId(), store::findIntegration)
@@ -173,7 +179,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         MessageRenderer.Rendered rendered;
         try {
-            rendered = renderer.render(job.message(), integration, now);
+            rendered = renderer.render(job.message(), integration, batch.tokens(job), now);
         } catch (MessageRenderer.UnrenderableException e) {
             return outcomes.drop(job, e.getMessage(), null, now);
         } catch (RuntimeException e) {
@@ -195,7 +201,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return outcomes.transientFailure(job, e.getMessage(), null, now);
         }
         Envelope envelope = rendered.envelope();
-        List<RecipientResult> skipped = suppressedRecipients(job, envelope);
+        List<RecipientResult> skipped = suppressedRecipients(job, envelope, batch);
         if (!skipped.isEmpty()) {
             List<String> remaining = envelope.recipients().stream()
                     .filter(r -> skipped.stream().noneMatch(s -> s.email().equals(r))).toList();
@@ -208,7 +214,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
         }
         // Last look before the wire: a cancel after the claim removes the outbox entry and must win.
-        if (!store.startSending(job.messageId(), owner, clock.instant())) {
+        if (!batch.startSending(job)) {
             return null;
         }
         MailTransport transport = transports.transport(integration);
@@ -218,8 +224,8 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Recipients on the account's suppression list (hard bounces, manual), as results that say so. */
-    private List<RecipientResult> suppressedRecipients(DeliveryJob job, Envelope envelope) {
-        Set<String> suppressed = store.suppressedAmong(job.message().accountId(), envelope.recipients());
+    private List<RecipientResult> suppressedRecipients(DeliveryJob job, Envelope envelope, ClaimedBatch batch) {
+        Set<String> suppressed = batch.suppressedAmong(job, envelope.recipients());
         if (suppressed.isEmpty()) {
             return List.of();
         }

@@ -12,7 +12,6 @@ import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.message.Mailbox;
 import io.crmemail.core.record.RecordDirectory;
-import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.store.TrackingToken;
 import java.time.Instant;
@@ -49,19 +48,18 @@ final class MessageRenderer {
     }
 
     private final RecordDirectory records;
-    private final EmailStore store;
     private final EmailSettings settings;
 
-    MessageRenderer(RecordDirectory records, EmailStore store, EmailSettings settings) {
+    MessageRenderer(RecordDirectory records, EmailSettings settings) {
         this.records = records;
-        this.store = store;
         this.settings = settings;
     }
 
-    Rendered render(EmailMessage message, SmtpIntegration integration, Instant now) throws UnrenderableException {
+    /** Renders {@code message} with its stored tokens (loaded by the caller, for a whole batch at once). */
+    Rendered render(EmailMessage message, SmtpIntegration integration, List<TrackingToken> tokens, Instant now)
+            throws UnrenderableException {
         EmailMetadata meta = message.metadata();
         Merge merge = merge(message);
-        List<TrackingToken> tokens = store.tokens(message.id());
         boolean textOnly = (meta.body() == null || meta.body().isEmpty()) && meta.text() != null;
 
         String html = null;

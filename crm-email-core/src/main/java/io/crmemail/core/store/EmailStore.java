@@ -7,8 +7,11 @@ import io.crmemail.core.signature.Signature;
 import io.crmemail.core.tracking.EmailEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything persistent. Operations are coarse and each is atomic: an implementation never leaves half
@@ -21,8 +24,9 @@ public interface EmailStore {
     // ---- messages -------------------------------------------------------------------------------
 
     /**
-     * Atomically creates the comment, its outbox entry (due at {@code dueAt}, with no attempts yet) and
-     * its tokens. Returns the stored message with its id. Tokens must be unique store-wide: a token that
+     * Atomically creates the comment, its outbox entry (due at {@code dueAt}, with no attempts yet), its tokens
+     * and, when {@link NewEmail#firstEvent()} is set, that event (at {@code createdAt}, no details). Returns the
+     * stored message with its id. Tokens must be unique store-wide: a token that
      * exists already fails the whole call with {@link DuplicateTokenException} and nothing stored.
      */
     EmailMessage enqueue(NewEmail email);
@@ -74,6 +78,16 @@ public interface EmailStore {
      */
     boolean complete(long messageId, String owner, DeliveryUpdate update);
 
+    /**
+     * Applies several outcomes reported by one {@code owner} in one transaction, each by exactly the rules of
+     * {@link #complete}: one whose entry is gone, or a retry whose lease {@code owner} no longer holds, is left
+     * out and changes nothing, while the others apply. A message may appear once.
+     *
+     * @return the ids of the messages whose outcome was applied
+     * @throws IllegalArgumentException when a message appears twice
+     */
+    Set<Long> completeAll(String owner, List<Completion> completions);
+
     /** Gives back a lease without counting the attempt, e.g. at shutdown for jobs never started. */
     void release(long messageId, String owner);
 
@@ -86,6 +100,14 @@ public interface EmailStore {
      * @return false when the worker must not transmit (entry gone or lease lost)
      */
     boolean startSending(long messageId, String owner, Instant now);
+
+    /**
+     * {@link #startSending} for several entries of one {@code owner} in one call; each is marked or not by the
+     * same rule, independently of the others.
+     *
+     * @return the ids of the entries now marked as being transmitted (the worker may transmit those only)
+     */
+    Set<Long> startSendingAll(Collection<Long> messageIds, String owner, Instant now);
 
     /**
      * Cancels a message that is still pending: status becomes cancelled, cancelledAt is stamped, the
@@ -120,9 +142,9 @@ public interface EmailStore {
 
     /**
      * Which of the given addresses the account suppresses, compared case-insensitively; returned in lower
-     * case. One call per message, however many recipients it has.
+     * case. One call for many messages, however many recipients they have.
      */
-    java.util.Set<String> suppressedAmong(long accountId, java.util.Collection<String> emails);
+    Set<String> suppressedAmong(long accountId, Collection<String> emails);
 
     /** The account's suppressions, oldest first. */
     List<Suppression> suppressions(long accountId);
@@ -136,6 +158,12 @@ public interface EmailStore {
 
     /** The tokens created with a message (its pixel and reply tokens, later its click tokens). */
     List<TrackingToken> tokens(long messageId);
+
+    /**
+     * The tokens of several messages in one call, each message's list as {@link #tokens(long)} returns it; a
+     * message without tokens (or unknown) maps to an empty list or is absent.
+     */
+    Map<Long, List<TrackingToken>> tokens(Collection<Long> messageIds);
 
     /**
      * Records an open event; if the message is {@code sent} it becomes {@code read} with
@@ -158,7 +186,7 @@ public interface EmailStore {
      * Records a delivery report: a {@code delivered} event with the details and, when not yet set,
      * {@code deliveredAt}. Empty when there is no such message.
      */
-    Optional<EmailMessage> recordDelivered(long messageId, Instant at, java.util.Map<String, String> details);
+    Optional<EmailMessage> recordDelivered(long messageId, Instant at, Map<String, String> details);
 
     /** Records an event on its own. Returns it with its id. */
     EmailEvent addEvent(EmailEvent event);

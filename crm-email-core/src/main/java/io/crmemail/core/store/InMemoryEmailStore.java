@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,9 @@ public final class InMemoryEmailStore implements EmailStore {
             EmailMessage message = messages.add(email, metadata);
             if (pending) {
                 outbox.add(message.id(), message.accountId(), email.dueAt());
+            }
+            if (email.firstEvent() != null) {
+                messages.addEvent(EmailEvent.of(message.id(), email.firstEvent(), email.createdAt(), Map.of()));
             }
             return message;
         });
@@ -226,22 +231,39 @@ public final class InMemoryEmailStore implements EmailStore {
     @Override
     public boolean complete(long messageId, String owner, DeliveryUpdate update) {
         Objects.requireNonNull(update, "update");
+        return locked(() -> applyOutcome(messageId, owner, update));
+    }
+
+    @Override
+    public Set<Long> completeAll(String owner, List<Completion> completions) {
+        Completion.requireDistinct(completions);
         return locked(() -> {
-            if (!outbox.contains(messageId)) {
+            Set<Long> applied = new LinkedHashSet<>();
+            for (Completion c : completions) {
+                if (applyOutcome(c.messageId(), owner, c.update())) {
+                    applied.add(c.messageId());
+                }
+            }
+            return applied;
+        });
+    }
+
+    /** The rule of {@link #complete}; the caller holds the lock. */
+    private boolean applyOutcome(long messageId, String owner, DeliveryUpdate update) {
+        if (!outbox.contains(messageId)) {
+            return false;
+        }
+        EmailMessage message = messages.get(messageId);
+        if (update.isRetry()) {
+            if (!outbox.reschedule(messageId, owner, update.nextAttemptAt())) {
                 return false;
             }
-            EmailMessage message = messages.get(messageId);
-            if (update.isRetry()) {
-                if (!outbox.reschedule(messageId, owner, update.nextAttemptAt())) {
-                    return false;
-                }
-            } else {
-                outbox.remove(messageId);
-            }
-            messages.replace(message.withMetadata(update.applyTo(message.metadata())));
-            update.events().forEach(messages::addEvent);
-            return true;
-        });
+        } else {
+            outbox.remove(messageId);
+        }
+        messages.replace(message.withMetadata(update.applyTo(message.metadata())));
+        update.events().forEach(messages::addEvent);
+        return true;
     }
 
     @Override
@@ -261,6 +283,21 @@ public final class InMemoryEmailStore implements EmailStore {
     public boolean startSending(long messageId, String owner, Instant now) {
         Objects.requireNonNull(now, "now");
         return locked(() -> outbox.startSending(messageId, owner, now));
+    }
+
+    @Override
+    public Set<Long> startSendingAll(Collection<Long> messageIds, String owner, Instant now) {
+        Objects.requireNonNull(messageIds, "messageIds");
+        Objects.requireNonNull(now, "now");
+        return locked(() -> {
+            Set<Long> marked = new LinkedHashSet<>();
+            for (Long id : messageIds) {
+                if (outbox.startSending(id, owner, now)) {
+                    marked.add(id);
+                }
+            }
+            return marked;
+        });
     }
 
     @Override
@@ -299,6 +336,18 @@ public final class InMemoryEmailStore implements EmailStore {
     @Override
     public List<TrackingToken> tokens(long messageId) {
         return locked(() -> messages.tokens(messageId));
+    }
+
+    @Override
+    public Map<Long, List<TrackingToken>> tokens(Collection<Long> messageIds) {
+        Objects.requireNonNull(messageIds, "messageIds");
+        return locked(() -> {
+            Map<Long, List<TrackingToken>> result = new HashMap<>();
+            for (Long id : messageIds) {
+                result.put(id, messages.tokens(id));
+            }
+            return result;
+        });
     }
 
     @Override

@@ -1039,6 +1039,201 @@ public abstract class EmailStoreContract {
         assertThat(store().startSending(m.id(), "w1", NOW.plusSeconds(1))).isFalse();
     }
 
+    // ---- batched delivery calls: startSendingAll, completeAll, tokens of several messages ----------------
+
+    @Test
+    void enqueueWithAFirstEventRecordsItWithTheMessage() {
+        NewEmail email = newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW).withFirstEvent(EventType.QUEUED);
+
+        EmailMessage m = store().enqueue(email);
+
+        List<EmailEvent> events = store().events(m.id());
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).id()).isPositive();
+        assertThat(events.get(0)).isEqualTo(EmailEvent.of(m.id(), EventType.QUEUED, email.createdAt(), Map.of())
+                .withId(events.get(0).id()));
+        assertThat(store().events(enqueue(NOW).id())).as("no first event asked for").isEmpty();
+    }
+
+    @Test
+    void aFailedEnqueueStoresNoFirstEventEither() {
+        EmailMessage first = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("taken-token", TokenKind.PIXEL)));
+
+        assertThatThrownBy(() -> store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("taken-token", TokenKind.PIXEL)).withFirstEvent(EventType.QUEUED)))
+                .isInstanceOf(DuplicateTokenException.class);
+
+        assertThat(store().listForRecord(ACCOUNT, RECORD)).extracting(EmailMessage::id).containsExactly(first.id());
+        EmailMessage next = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW)
+                .withFirstEvent(EventType.SCHEDULED));
+        assertThat(store().events(next.id())).extracting(EmailEvent::type).containsExactly(EventType.SCHEDULED);
+        for (long id = first.id() + 1; id < next.id(); id++) {
+            assertThat(store().events(id)).as("events of the failed enqueue").isEmpty();
+        }
+    }
+
+    @Test
+    void tokensOfSeveralMessagesInOneCall() {
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("many-pixel", TokenKind.PIXEL), NewToken.of("many-reply", TokenKind.REPLY),
+                new NewToken("many-click", TokenKind.CLICK, "https://acme.com/a")));
+        EmailMessage other = store().enqueue(newEmail(OTHER_ACCOUNT, OTHER_RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("many-other", TokenKind.PIXEL)));
+        EmailMessage none = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW));
+
+        Map<Long, List<TrackingToken>> tokens = store().tokens(List.of(m.id(), other.id(), none.id(), 987654L));
+
+        assertThat(tokens.get(m.id())).isEqualTo(store().tokens(m.id()));
+        assertThat(tokens.get(m.id())).extracting(TrackingToken::token)
+                .containsExactly("many-pixel", "many-reply", "many-click");
+        assertThat(tokens.get(other.id())).isEqualTo(store().tokens(other.id())).hasSize(1);
+        assertThat(tokens.getOrDefault(none.id(), List.of())).isEmpty();
+        assertThat(tokens.getOrDefault(987654L, List.of())).isEmpty();
+        assertThat(store().tokens(List.of())).isEmpty();
+    }
+
+    @Test
+    void startSendingAllMarksEachEntryByTheRuleOfStartSending() {
+        EmailMessage mine = enqueue(NOW);
+        EmailMessage cancelled = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        EmailMessage theirs = enqueue(ACCOUNT, NOW);
+        store().claimDue(NOW, "w2", LEASE, 10);
+        EmailMessage unclaimed = enqueue(NOW.plusSeconds(3600));
+        store().cancel(cancelled.id(), NOW);
+
+        Set<Long> marked = store().startSendingAll(
+                List.of(mine.id(), cancelled.id(), theirs.id(), unclaimed.id(), 987654L), "w1", NOW.plusSeconds(1));
+
+        assertThat(marked).containsExactly(mine.id());
+        // Marked: a cancel is refused now, and the message is still pending.
+        assertThat(store().cancel(mine.id(), NOW.plusSeconds(2)).orElseThrow().status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(store().cancel(theirs.id(), NOW.plusSeconds(2)).orElseThrow().status())
+                .isEqualTo(EmailStatus.CANCELLED);
+        assertThat(store().startSendingAll(List.of(mine.id()), "w1", NOW.plus(LEASE))).isEmpty();
+        assertThat(store().startSendingAll(List.of(), "w1", NOW)).isEmpty();
+    }
+
+    @Test
+    void completeAllAppliesEachOutcomeByTheRulesOfComplete() {
+        EmailMessage sent = enqueue(NOW);
+        EmailMessage retried = enqueue(NOW);
+        EmailMessage lostLease = enqueue(NOW);
+        EmailMessage cancelled = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        store().cancel(cancelled.id(), NOW.plusSeconds(1));
+        // w1 gives lostLease back and w2 takes it over: w1's retry of it must not apply.
+        store().release(lostLease.id(), "w1");
+        store().claimDue(NOW, "w2", LEASE, 10);
+        EmailMessage unclaimed = enqueue(NOW.plusSeconds(3600));
+        Instant at = NOW.plusSeconds(2);
+        Instant next = NOW.plusSeconds(300);
+        DeliveryUpdate drop = new DeliveryUpdate(EmailStatus.DROPPED, at, null, null, "suppressed", List.of(),
+                EmailEvent.of(unclaimed.id(), EventType.DROPPED, at, Map.of()));
+
+        Set<Long> applied = store().completeAll("w1", List.of(
+                new Completion(sent.id(), sent(sent.id(), at)),
+                new Completion(retried.id(), retry(retried.id(), at, next)),
+                new Completion(lostLease.id(), retry(lostLease.id(), at, next)),
+                new Completion(cancelled.id(), sent(cancelled.id(), at)),
+                new Completion(unclaimed.id(), drop),
+                new Completion(987654, sent(987654, at))));
+
+        assertThat(applied).containsExactlyInAnyOrder(sent.id(), retried.id(), unclaimed.id());
+        assertThat(message(sent.id()).status()).isEqualTo(EmailStatus.SENT);
+        assertThat(message(sent.id()).metadata().sentAt()).isEqualTo(at);
+        assertThat(message(sent.id()).metadata().recipients())
+                .containsExactly(new RecipientResult("lead@example.org", true, 250, "OK"));
+        assertThat(store().events(sent.id())).extracting(EmailEvent::type).containsExactly(EventType.SENT);
+        assertThat(message(retried.id()).status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(message(retried.id()).metadata().nextAttemptAt()).isEqualTo(next);
+        assertThat(message(retried.id()).metadata().error()).isEqualTo("451 4.7.1 try later");
+        assertThat(store().events(retried.id())).extracting(EmailEvent::type).containsExactly(EventType.RETRY);
+        assertThat(message(lostLease.id()).metadata().nextAttemptAt()).isEqualTo(NOW);
+        assertThat(store().events(lostLease.id())).isEmpty();
+        assertThat(store().startSending(lostLease.id(), "w2", at)).as("w2 still holds it").isTrue();
+        assertThat(message(cancelled.id()).status()).isEqualTo(EmailStatus.CANCELLED);
+        assertThat(store().events(cancelled.id())).extracting(EmailEvent::type).containsExactly(EventType.CANCELLED);
+        assertThat(message(unclaimed.id()).status()).isEqualTo(EmailStatus.DROPPED);
+        assertThat(store().events(987654)).isEmpty();
+
+        // Due again: the retry at its next attempt, w2's entry once w2's lease ran out; nothing else.
+        assertThat(ids(store().claimDue(next, "w3", LEASE, 10)))
+                .containsExactlyInAnyOrder(retried.id(), lostLease.id());
+    }
+
+    @Test
+    void completeAllMatchesCompleteMessageForMessage() {
+        EmailMessage one = enqueue(NOW);
+        EmailMessage two = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        EmailMessage three = enqueue(NOW);
+        EmailMessage four = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        Instant at = NOW.plusSeconds(2);
+
+        assertThat(store().complete(one.id(), "w1", sent(one.id(), at))).isTrue();
+        assertThat(store().complete(two.id(), "w1", retry(two.id(), at, NOW.plusSeconds(60)))).isTrue();
+        assertThat(store().completeAll("w1", List.of(new Completion(three.id(), sent(three.id(), at)),
+                new Completion(four.id(), retry(four.id(), at, NOW.plusSeconds(60))))))
+                .containsExactlyInAnyOrder(three.id(), four.id());
+
+        assertThat(message(three.id()).metadata()).isEqualTo(message(one.id()).metadata().toBuilder()
+                .messageId(three.metadata().messageId()).build());
+        assertThat(message(four.id()).metadata()).isEqualTo(message(two.id()).metadata().toBuilder()
+                .messageId(four.metadata().messageId()).build());
+    }
+
+    @Test
+    void completeAllAppliesAnOutcomeOnce() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        List<Completion> outcome = List.of(new Completion(m.id(), sent(m.id(), NOW.plusSeconds(1))));
+
+        assertThat(store().completeAll("w1", outcome)).containsExactly(m.id());
+        assertThat(store().completeAll("w1", outcome)).isEmpty();
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plusSeconds(2)))).isFalse();
+
+        assertThat(store().events(m.id())).extracting(EmailEvent::type).containsExactly(EventType.SENT);
+        assertThat(store().completeAll("w1", List.of())).isEmpty();
+    }
+
+    @Test
+    void completeAllRefusesAMessageGivenTwiceAndAppliesNothing() {
+        EmailMessage m = enqueue(NOW);
+        EmailMessage other = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+
+        assertThatThrownBy(() -> store().completeAll("w1", List.of(
+                new Completion(other.id(), sent(other.id(), NOW)),
+                new Completion(m.id(), sent(m.id(), NOW)),
+                new Completion(m.id(), retry(m.id(), NOW, NOW.plusSeconds(60))))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("message " + m.id() + " given twice");
+
+        assertThat(message(m.id()).status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(message(other.id()).status()).isEqualTo(EmailStatus.QUEUED);
+        assertThat(store().events(other.id())).isEmpty();
+    }
+
+    @Test
+    void completeAllOfManyMessages() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(enqueue(i % 2 == 0 ? ACCOUNT : OTHER_ACCOUNT, NOW).id());
+        }
+        assertThat(store().claimDue(NOW, "w1", LEASE, 200)).hasSize(120);
+        assertThat(store().startSendingAll(ids, "w1", NOW)).containsExactlyInAnyOrderElementsOf(ids);
+
+        Set<Long> applied = store().completeAll("w1",
+                ids.stream().map(id -> new Completion(id, sent(id, NOW.plusSeconds(1)))).toList());
+
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(ids).allSatisfy(id -> assertThat(message(id).status()).isEqualTo(EmailStatus.SENT));
+        assertThat(store().claimDue(NOW.plusSeconds(3600), "w2", LEASE, 200)).isEmpty();
+    }
+
     // ---- cancel -------------------------------------------------------------------------------------
 
     @Test
