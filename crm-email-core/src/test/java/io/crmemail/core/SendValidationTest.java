@@ -173,13 +173,17 @@ class SendValidationTest {
     }
 
     @Test
-    void aFailureRecordingTheQueuedEventNeitherFailsNorRepeatsTheSend() {
+    void theQueuedEventIsWrittenWithTheMessageNotByASeparateCall() {
+        // The queued event is part of the enqueue transaction: a store whose separate addEvent always fails
+        // neither fails the send nor loses the event.
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
         EmailService flaky = world.serviceBuilder()
                 .store(io.crmemail.core.testsupport.FailingStore.failing(world.store, failing, "addEvent")).build();
         SendResult result = flaky.send(CALLER, world.request().build());
         assertThat(result.status()).isEqualTo(EmailStatus.QUEUED);
         assertThat(timeline()).extracting(EmailMessage::id).containsExactly(result.id());
+        assertThat(flaky.events(CALLER, result.id())).extracting(e -> e.type())
+                .containsExactly(io.crmemail.core.tracking.EventType.QUEUED);
     }
 
     @Test
