@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,10 +31,34 @@ public final class RefreshingTokenProvider implements TokenProvider {
     private static final Logger log = LoggerFactory.getLogger(RefreshingTokenProvider.class);
 
     /** A cached access token and the refresh tokens it stands for (the one used, and the rotated one). */
-    private record Cached(String accessToken, Instant usableUntil, long fetchedNanos, String usedRefreshToken,
-                          String rotatedRefreshToken) {
+    /**
+     * The latest token and the refresh-token lineage it came from. Callers may hold any earlier refresh token of
+     * the lineage (an integration loaded before a rotation was saved): they still belong to this grant, and must
+     * neither refresh with a spent token nor take the saved rotation for a reconnect.
+     *
+     * @param lineage       the refresh tokens of this grant, oldest first, the newest last (bounded)
+     */
+    private record Cached(String accessToken, Instant usableUntil, long fetchedNanos, List<String> lineage) {
+        static final int MAX_LINEAGE = 32;
+
         boolean belongsTo(OAuthSettings oauth) {
-            return oauth.refreshToken().equals(usedRefreshToken) || oauth.refreshToken().equals(rotatedRefreshToken);
+            return lineage.contains(oauth.refreshToken());
+        }
+
+        String latestRefreshToken() {
+            return lineage.get(lineage.size() - 1);
+        }
+
+        /** The lineage with {@code tokens} appended (those not in it yet), trimmed to the newest entries. */
+        List<String> extended(String... tokens) {
+            List<String> next = new ArrayList<>(lineage);
+            for (String token : tokens) {
+                if (token != null) {
+                    next.remove(token);
+                    next.add(token);
+                }
+            }
+            return List.copyOf(next.subList(Math.max(0, next.size() - MAX_LINEAGE), next.size()));
         }
     }
 
@@ -98,9 +124,9 @@ public final class RefreshingTokenProvider implements TokenProvider {
     }
 
     private Cached refresh(SmtpIntegration mailbox, OAuthSettings oauth, Cached previous) throws TokenException {
-        // A rotated token we could not save yet is newer than the stored one.
-        String refreshToken = previous != null && previous.belongsTo(oauth) && previous.rotatedRefreshToken() != null
-                ? previous.rotatedRefreshToken() : oauth.refreshToken();
+        boolean sameGrant = previous != null && previous.belongsTo(oauth);
+        // The newest token of the grant may be newer than the caller's (rotated since it loaded the integration).
+        String refreshToken = sameGrant ? previous.latestRefreshToken() : oauth.refreshToken();
         TokenEndpoint.Grant grant;
         try {
             grant = endpoint.refresh(oauth, refreshToken);
@@ -115,30 +141,24 @@ public final class RefreshingTokenProvider implements TokenProvider {
                 ? grant.expiresIn().dividedBy(2) : refreshMargin;
         String rotated = grant.rotatedRefreshToken() != null && !grant.rotatedRefreshToken().equals(refreshToken)
                 ? grant.rotatedRefreshToken() : null;
+        Cached base = sameGrant ? previous : new Cached(null, now, 0, List.of(oauth.refreshToken()));
+        List<String> lineage = base.extended(oauth.refreshToken(), refreshToken, rotated);
         if (rotated != null) {
-            saveRotated(mailbox, refreshToken, rotated);
+            saveRotated(mailbox, lineage, rotated);
         }
-        // The rotated token is remembered even when saved: until the caller reloads the integration it still
-        // holds the old one, and the next refresh must use the new one.
-        return new Cached(grant.accessToken(), now.plus(grant.expiresIn()).minus(margin), System.nanoTime(),
-                oauth.refreshToken(), rotated != null ? rotated
-                : previous != null && previous.belongsTo(oauth) ? previous.rotatedRefreshToken() : null);
+        return new Cached(grant.accessToken(), now.plus(grant.expiresIn()).minus(margin), System.nanoTime(), lineage);
     }
 
     /**
      * Saves the rotated refresh token on the integration as it is stored now (other settings may have changed
-     * since the caller loaded it). When that fails the token lives on in the cache, and is saved with the next
-     * rotation.
+     * since the caller loaded it), unless the stored token is not of this grant's lineage: then the mailbox was
+     * reconnected meanwhile and the new grant wins. When saving fails the token lives on in the cache, and is saved
+     * with the next rotation.
      */
-    private void saveRotated(SmtpIntegration mailbox, String used, String rotated) {
+    private void saveRotated(SmtpIntegration mailbox, List<String> lineage, String rotated) {
         try {
             SmtpIntegration current = store.findIntegration(mailbox.id()).orElse(null);
-            if (current == null || current.oauth() == null) {
-                return;
-            }
-            if (!current.oauth().refreshToken().equals(used) && !current.oauth().refreshToken().equals(
-                    mailbox.oauth().refreshToken())) {
-                // Reconnected meanwhile: the new grant wins over our rotation.
+            if (current == null || current.oauth() == null || !lineage.contains(current.oauth().refreshToken())) {
                 return;
             }
             store.saveIntegration(current.toBuilder().oauth(current.oauth().withRefreshToken(rotated)).build());

@@ -96,6 +96,40 @@ class RefreshingTokenProviderTest {
     }
 
     @Test
+    void callersHoldingAnyEarlierTokenOfTheLineageNeverRefreshWithASpentOne() throws Exception {
+        SmtpIntegration r1Holder = mailbox(store, endpoint.endpoint(), null);
+        RefreshingTokenProvider tokens = provider();
+        endpoint.rotateTo("refresh-2").rotateTo("refresh-3").rotateTo("refresh-4");
+
+        tokens.accessToken(r1Holder, false);                           // refresh-1 -> refresh-2, saved
+        SmtpIntegration r2Holder = store.findIntegration(r1Holder.id()).orElseThrow();
+        tokens.accessToken(r1Holder, true);                            // a stale caller: refresh-2 -> refresh-3
+        tokens.accessToken(r2Holder, true);                            // loaded in between: refresh-3 -> refresh-4
+
+        assertThat(endpoint.calls()).extracting(c -> c.form().get("refresh_token"))
+                .containsExactly("refresh-1", "refresh-2", "refresh-3");
+        assertThat(store.findIntegration(r1Holder.id()).orElseThrow().oauth().refreshToken())
+                .as("every rotation of the grant is saved, whoever triggered it").isEqualTo("refresh-4");
+        assertThat(tokens.accessToken(r2Holder, false)).isEqualTo("access-3");
+    }
+
+    @Test
+    void aReconnectedMailboxStartsANewLineageAndIsNotOverwritten() throws Exception {
+        SmtpIntegration old = mailbox(store, endpoint.endpoint(), null);
+        RefreshingTokenProvider tokens = provider();
+        endpoint.rotateTo("refresh-2");
+        tokens.accessToken(old, false);
+        SmtpIntegration reconnected = store.saveIntegration(store.findIntegration(old.id()).orElseThrow().toBuilder()
+                .oauth(old.oauth().withRefreshToken("new-grant-1")).build());
+
+        endpoint.rotateTo("new-grant-2");
+        tokens.accessToken(reconnected, true);
+
+        assertThat(endpoint.calls().get(1).form().get("refresh_token")).isEqualTo("new-grant-1");
+        assertThat(store.findIntegration(old.id()).orElseThrow().oauth().refreshToken()).isEqualTo("new-grant-2");
+    }
+
+    @Test
     void concurrentCallersShareOneRefresh() throws Exception {
         SmtpIntegration mailbox = mailbox(store, endpoint.endpoint(), null);
         RefreshingTokenProvider tokens = provider();
