@@ -28,7 +28,9 @@ import io.crmemail.core.template.TemplateRequest;
 import io.crmemail.core.template.TemplateService;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.ClickTracker;
+import io.crmemail.core.tracking.OpenRecording;
 import io.crmemail.core.tracking.OpenTracker;
+import io.crmemail.core.tracking.TrackingCounts;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -78,6 +80,7 @@ public final class EmailService implements AutoCloseable {
     private final MessageAcceptor messages;
     private final Uploads uploads;
     private final TemplateService templates;
+    private final Duration shutdownTimeout;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -87,7 +90,8 @@ public final class EmailService implements AutoCloseable {
         this.validator = new SendValidator(b.records, b.store, b.attachments, settings.limits(), b.clock);
         this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
-        this.openTracker = new OpenTracker(b.store, b.clock);
+        this.openTracker = new OpenTracker(b.store, b.clock, b.openRecording);
+        this.shutdownTimeout = b.shutdownTimeout;
         this.clickTracker = new ClickTracker(b.store, b.clock);
         this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
         this.caps = new SendCaps(b.store, b.sendLimits, b.clock);
@@ -357,10 +361,26 @@ public final class EmailService implements AutoCloseable {
 
     /**
      * Records a pixel hit. Never throws and returns nothing, so a caller cannot tell a known token from an
-     * unknown one. The first hit on a {@code sent} message makes it {@code read}.
+     * unknown one. The first hit on a {@code sent} message makes it {@code read}. By default the hit is queued
+     * and written in a batch shortly after this returns (see {@link Builder#openRecording}); use
+     * {@link #flushTracking()} to wait for it.
      */
     public void trackOpen(String token, String userAgent, String ipAddress) {
         openTracker.hit(token, userAgent, ipAddress);
+    }
+
+    /**
+     * Waits until the pixel hits tracked before this call are written to the store, at most the shutdown
+     * timeout. Returns false when they are not all written by then. Returns at once when opens are recorded
+     * synchronously.
+     */
+    public boolean flushTracking() {
+        return openTracker.flush(shutdownTimeout);
+    }
+
+    /** Pixel-hit counters since start: queued, pending, written, dropped (queue full), failed. */
+    public TrackingCounts trackingCounts() {
+        return openTracker.counts();
     }
 
     /**
@@ -448,10 +468,17 @@ public final class EmailService implements AutoCloseable {
         return engine.runOnce();
     }
 
-    /** Stops the workers after their in-flight sends and closes all SMTP connections. */
+    /**
+     * Stops the workers after their in-flight sends and closes all SMTP connections; writes the queued pixel
+     * hits first (later hits are written synchronously).
+     */
     @Override
     public void close() {
-        engine.close();
+        try {
+            openTracker.close(shutdownTimeout);
+        } finally {
+            engine.close();
+        }
     }
 
     private EmailMessage visible(Caller caller, long messageId) {
@@ -480,6 +507,7 @@ public final class EmailService implements AutoCloseable {
         private InboundLimits inboundLimits = InboundLimits.defaults();
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private SendLimits sendLimits = SendLimits.defaults();
+        private OpenRecording openRecording = OpenRecording.DEFAULT;
 
         private Builder() {
         }
@@ -516,6 +544,15 @@ public final class EmailService implements AutoCloseable {
         public Builder spoolDirectory(Path v) { spoolDirectory = v; return this; }
         /** Per-account send caps (default 1,000 per second per node, 1,000,000 per UTC day). */
         public Builder sendLimits(SendLimits v) { sendLimits = Objects.requireNonNull(v, "sendLimits"); return this; }
+        /**
+         * How pixel hits are written (default {@link OpenRecording#DEFAULT}: a queue of 10,000 hits written in
+         * batches of up to 256 by a background thread; {@link OpenRecording#synchronous()} writes each hit
+         * before {@link EmailService#trackOpen} returns).
+         */
+        public Builder openRecording(OpenRecording v) {
+            openRecording = Objects.requireNonNull(v, "openRecording");
+            return this;
+        }
 
         public EmailService build() {
             Objects.requireNonNull(records, "records (RecordDirectory) is required");

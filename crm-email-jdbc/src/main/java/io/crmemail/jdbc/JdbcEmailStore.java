@@ -13,6 +13,7 @@ import io.crmemail.core.store.IdempotencyRecord;
 import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.MessageQuery;
 import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.OpenHit;
 import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.TrackingToken;
 import io.crmemail.core.template.Template;
@@ -76,7 +77,7 @@ public final class JdbcEmailStore implements EmailStore {
         this.outbox = new Outbox(messages, events);
         this.claims = new Claims(dialect, messages);
         this.suppressions = new Suppressions(dialect);
-        this.tracking = new Tracking(messages, events);
+        this.tracking = new Tracking(messages, events, tokens);
         this.idempotencyKeys = new IdempotencyKeys(dialect);
         this.sendCounters = new SendCounters(dialect);
         this.integrations = new Integrations(b.credentialKey == null ? null : CredentialCipher.of(b.credentialKey));
@@ -290,6 +291,15 @@ public final class JdbcEmailStore implements EmailStore {
     public boolean recordOpen(EmailEvent event) {
         Objects.requireNonNull(event, "event");
         return tx.run(c -> tracking.open(c, event));
+    }
+
+    @Override
+    public int recordOpens(List<OpenHit> hits) {
+        Objects.requireNonNull(hits, "hits");
+        if (hits.isEmpty()) {
+            return 0;
+        }
+        return tx.run(c -> tracking.opens(c, hits));
     }
 
     @Override

@@ -192,17 +192,39 @@ final class Messages {
 
     Optional<Locked> lock(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT type, status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
+                "SELECT id, type, status, metadata FROM crm_email_message WHERE id = ? FOR UPDATE")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
-                return Optional.of(new Locked(id, CommentType.fromWire(rs.getString("type")), status,
-                        MetadataJson.read(rs.getString("metadata")).toBuilder().status(status).build()));
+                return rs.next() ? Optional.of(locked(rs)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * Locks the messages that exist among {@code ids}, in ascending id order (so two such calls cannot
+     * deadlock each other), and returns them by id.
+     */
+    Map<Long, Locked> lockAll(Connection c, Collection<Long> ids) throws SQLException {
+        Map<Long, Locked> result = new java.util.TreeMap<>();
+        for (List<Long> chunk : Sql.inListChunks(new java.util.TreeSet<>(ids))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, type, status, metadata FROM crm_email_message"
+                    + " WHERE id IN (" + Sql.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE")) {
+                Sql.setLongs(ps, 1, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Locked row = locked(rs);
+                        result.put(row.id(), row);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Locked locked(ResultSet rs) throws SQLException {
+        EmailStatus status = EmailStatus.fromWire(rs.getString("status"));
+        return new Locked(rs.getLong("id"), CommentType.fromWire(rs.getString("type")), status,
+                MetadataJson.read(rs.getString("metadata")).toBuilder().status(status).build());
     }
 
     /**
@@ -210,13 +232,29 @@ final class Messages {
      * are kept).
      */
     void update(Connection c, Locked row, EmailMetadata metadata) throws SQLException {
+        updateAll(c, List.of(new Rewrite(row, metadata)));
+    }
+
+    /** A locked row's new metadata. */
+    record Rewrite(Locked row, EmailMetadata metadata) {
+    }
+
+    /** {@link #update} of several locked rows in one JDBC batch. */
+    void updateAll(Connection c, List<Rewrite> rewrites) throws SQLException {
+        if (rewrites.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET status = ?, metadata = "
                 + dialect.jsonParameter() + ", " + MessageColumns.ASSIGNMENTS + " WHERE id = ?")) {
-            ps.setString(1, metadata.status().wire());
-            ps.setString(2, MetadataJson.write(metadata));
-            int next = MessageColumns.bind(ps, 3, row.type(), metadata);
-            ps.setLong(next, row.id());
-            ps.executeUpdate();
+            for (Rewrite rewrite : rewrites) {
+                EmailMetadata metadata = rewrite.metadata();
+                ps.setString(1, metadata.status().wire());
+                ps.setString(2, MetadataJson.write(metadata));
+                int next = MessageColumns.bind(ps, 3, rewrite.row().type(), metadata);
+                ps.setLong(next, rewrite.row().id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 
 /** Small JDBC helpers shared by the store's parts: instants in UTC with microsecond precision, nulls, IN lists. */
 final class Sql {
@@ -52,6 +54,19 @@ final class Sql {
     static Long getLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /** The most values bound into one IN list; longer lists are split. */
+    static final int MAX_IN_LIST = 500;
+
+    /** {@code values} in consecutive pieces of at most {@link #MAX_IN_LIST}, for IN lists. */
+    static <T> List<List<T>> inListChunks(Collection<T> values) {
+        List<T> all = new ArrayList<>(values);
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += MAX_IN_LIST) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + MAX_IN_LIST)));
+        }
+        return chunks;
     }
 
     /** {@code ?, ?, ?} for an IN list of {@code n} values (n > 0). */

@@ -3,12 +3,19 @@ package io.crmemail.jdbc;
 import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.EmailMetadata;
 import io.crmemail.core.store.Engagement;
+import io.crmemail.core.store.OpenHit;
+import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.EventType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -21,10 +28,12 @@ final class Tracking {
 
     private final Messages messages;
     private final Events events;
+    private final Tokens tokens;
 
-    Tracking(Messages messages, Events events) {
+    Tracking(Messages messages, Events events, Tokens tokens) {
         this.messages = messages;
         this.events = events;
+        this.tokens = tokens;
     }
 
     /** True when the open made the message read. */
@@ -33,6 +42,50 @@ final class Tracking {
         return apply(c, open.messageId(), m -> Engagement.afterOpen(m, open))
                 .filter(change -> change.before().status() != change.after().status())
                 .isPresent();
+    }
+
+    /**
+     * Records pixel hits: one query resolves the tokens, each affected message is locked and written once with
+     * {@link Engagement#afterOpen} applied hit by hit, and the events go in as one batch. Returns the hits
+     * recorded.
+     */
+    int opens(Connection c, List<OpenHit> hits) throws SQLException {
+        Set<String> distinct = new HashSet<>();
+        for (OpenHit hit : hits) {
+            distinct.add(hit.token());
+        }
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        Map<String, Long> messageOf = tokens.messagesOf(c, TokenKind.PIXEL, distinct);
+        if (messageOf.isEmpty()) {
+            return 0;
+        }
+        List<EmailEvent> opens = new ArrayList<>();
+        for (OpenHit hit : hits) {
+            Long messageId = messageOf.get(hit.token());
+            if (messageId != null) {
+                opens.add(hit.toEvent(messageId));
+            }
+        }
+        Map<Long, Messages.Locked> locked = messages.lockAll(c, messageOf.values());
+        Map<Long, EmailMetadata> after = new HashMap<>();
+        for (EmailEvent open : opens) {
+            Messages.Locked row = locked.get(open.messageId());
+            if (row != null) {
+                after.put(row.id(), Engagement.afterOpen(after.getOrDefault(row.id(), row.metadata()), open));
+            }
+        }
+        List<Messages.Rewrite> rewrites = new ArrayList<>();
+        for (Messages.Locked row : locked.values()) {
+            EmailMetadata changed = after.get(row.id());
+            if (changed != null && !changed.equals(row.metadata())) {
+                rewrites.add(new Messages.Rewrite(row, changed));
+            }
+        }
+        messages.updateAll(c, rewrites);
+        events.insertAll(c, opens);
+        return opens.size();
     }
 
     /** True when the click stamped {@code firstClickedAt}. */
