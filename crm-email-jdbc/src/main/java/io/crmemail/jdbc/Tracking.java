@@ -26,9 +26,24 @@ final class Tracking {
     private record Change(EmailMetadata before, EmailMetadata after) {
     }
 
+    /** How many settled message ids {@link #settled} remembers (about 100 bytes each). */
+    private static final int SETTLED_CAPACITY = 100_000;
+
     private final Messages messages;
     private final Events events;
     private final Tokens tokens;
+    /**
+     * Messages seen committed in a state no open can change ({@link Engagement#openCannotChange}), least recently
+     * used dropped first: their later opens only add events, without locking and parsing the row. Safe across
+     * nodes because that state never ends.
+     */
+    private final Map<Long, Boolean> settled = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > SETTLED_CAPACITY;
+                }
+            });
 
     Tracking(Messages messages, Events events, Tokens tokens) {
         this.messages = messages;
@@ -45,9 +60,9 @@ final class Tracking {
     }
 
     /**
-     * Records pixel hits: one query resolves the tokens, each affected message is locked and written once with
-     * {@link Engagement#afterOpen} applied hit by hit, and the events go in as one batch. Returns the hits
-     * recorded.
+     * Records pixel hits: one query resolves the tokens, each affected message an open can still change is
+     * locked and written once with {@link Engagement#afterOpen} applied hit by hit, and the events go in as one
+     * batch. Returns the hits recorded.
      */
     int opens(Connection c, List<OpenHit> hits) throws SQLException {
         Set<String> distinct = new HashSet<>();
@@ -68,7 +83,19 @@ final class Tracking {
                 opens.add(hit.toEvent(messageId));
             }
         }
-        Map<Long, Messages.Locked> locked = messages.lockAll(c, messageOf.values());
+        Set<Long> unsettled = new HashSet<>();
+        for (Long messageId : messageOf.values()) {
+            if (settled.get(messageId) == null) {
+                unsettled.add(messageId);
+            }
+        }
+        Map<Long, Messages.Locked> locked = unsettled.isEmpty() ? Map.of() : messages.lockAll(c, unsettled);
+        for (Messages.Locked row : locked.values()) {
+            // Only what was committed before this transaction: a change made here could still roll back.
+            if (Engagement.openCannotChange(row.metadata())) {
+                settled.put(row.id(), Boolean.TRUE);
+            }
+        }
         Map<Long, EmailMetadata> after = new HashMap<>();
         for (EmailEvent open : opens) {
             Messages.Locked row = locked.get(open.messageId());

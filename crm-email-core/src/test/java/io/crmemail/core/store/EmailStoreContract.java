@@ -1744,6 +1744,27 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void aMessageOpenedBeforeItWasSentIsStillMadeReadByTheFirstOpenAfterwards() {
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("pix-early", TokenKind.PIXEL)));
+        // A person's open while queued stamps firstOpenedAt; a store that skips settled messages must not skip this one.
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(1))));
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(2))));
+        store().claimDue(NOW.plusSeconds(3), "w1", LEASE, 10);
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plusSeconds(4)))).isTrue();
+
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(5))));
+        store().recordOpens(List.of(automatedHit("pix-early", NOW.plusSeconds(6))));
+
+        EmailMessage read = message(m.id());
+        assertThat(read.status()).isEqualTo(EmailStatus.READ);
+        assertThat(read.metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(read.metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(opens(m.id())).extracting(EmailEvent::occurredAt).containsExactly(NOW.plusSeconds(1),
+                NOW.plusSeconds(2), NOW.plusSeconds(5), NOW.plusSeconds(6));
+    }
+
+    @Test
     void recordOpensOfNothingOrOnlyUnknownTokensChangesNothing() {
         EmailMessage m = sentMessage(NewToken.of("pix-m", TokenKind.PIXEL), NewToken.of("rep-m", TokenKind.REPLY));
 
