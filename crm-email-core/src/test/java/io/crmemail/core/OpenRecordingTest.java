@@ -142,7 +142,7 @@ class OpenRecordingTest {
 
     @Test
     void aFullQueueDropsAndCountsHitsAndTheRestIsWrittenInBatches() throws Exception {
-        service(OpenRecording.queued(3, 2));
+        service(OpenRecording.queued(3, 2, 1));
         String pixel = pixelOfNewMessage();
 
         service.trackOpen(pixel, HUMAN, "203.0.113.1");
@@ -160,6 +160,27 @@ class OpenRecordingTest {
                 .containsExactly("203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4");
         assertThat(batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 2));
         assertThat(service.trackingCounts()).isEqualTo(new TrackingCounts(4, 0, 4, 2, 0));
+    }
+
+    @Test
+    void severalWritersKeepTheHitsOfOneMessageInOrder() {
+        service(OpenRecording.queued(1000, 3, 4));
+        gated.set(false);
+        List<String> pixels = List.of(pixelOfNewMessage(), pixelOfNewMessage(), pixelOfNewMessage());
+
+        for (int i = 0; i < 60; i++) {
+            world.clock.advance(Duration.ofSeconds(1));
+            service.trackOpen(pixels.get(i % 3), HUMAN, "203.0.113." + i);
+        }
+        assertThat(service.flushTracking()).isTrue();
+
+        for (int m = 0; m < 3; m++) {
+            List<EmailEvent> opens = opensOf(pixels.get(m));
+            assertThat(opens).hasSize(20);
+            assertThat(opens).extracting(EmailEvent::occurredAt).isSorted();
+            assertThat(messageOf(pixels.get(m)).metadata().firstOpenedAt()).isEqualTo(opens.get(0).occurredAt());
+        }
+        assertThat(service.trackingCounts()).isEqualTo(new TrackingCounts(60, 0, 60, 0, 0));
     }
 
     @Test
@@ -227,9 +248,11 @@ class OpenRecordingTest {
 
     @Test
     void recordingSettingsAreChecked() {
-        assertThatThrownBy(() -> new OpenRecording(-1, 10)).hasMessageContaining("queueCapacity");
-        assertThatThrownBy(() -> new OpenRecording(10, 0)).hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> OpenRecording.queued(0, 10)).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> new OpenRecording(-1, 10, 1)).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> new OpenRecording(10, 0, 1)).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> new OpenRecording(10, 10, 0)).hasMessageContaining("writers");
+        assertThatThrownBy(() -> new OpenRecording(2, 10, 3)).hasMessageContaining("queueCapacity");
+        assertThatThrownBy(() -> OpenRecording.queued(0, 10, 1)).hasMessageContaining("queueCapacity");
         assertThatThrownBy(() -> EmailService.builder().openRecording(null)).hasMessageContaining("openRecording");
     }
 

@@ -57,6 +57,6 @@ public final class OpenTracker implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
+        writer.close(Duration.ofSeconds(30));
     }
 }
