@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -205,8 +207,8 @@ final class Messages {
      * deadlock each other), and returns them by id.
      */
     Map<Long, Locked> lockAll(Connection c, Collection<Long> ids) throws SQLException {
-        Map<Long, Locked> result = new java.util.TreeMap<>();
-        for (List<Long> chunk : Sql.inListChunks(new java.util.TreeSet<>(ids))) {
+        Map<Long, Locked> result = new TreeMap<>();
+        for (List<Long> chunk : Sql.inListChunks(new TreeSet<>(ids))) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, type, status, metadata FROM crm_email_message"
                     + " WHERE id IN (" + Sql.placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE")) {
                 Sql.setLongs(ps, 1, chunk);

@@ -11,12 +11,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** Opens, clicks and delivery reports: each records its event and applies {@link Engagement}'s rule. */
@@ -37,8 +39,8 @@ final class Tracking {
      * used dropped first: their later opens only add events, without locking and parsing the row. Safe across
      * nodes because that state never ends.
      */
-    private final Map<Long, Boolean> settled = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<Long, Boolean> settled = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
                     return size() > SETTLED_CAPACITY;
