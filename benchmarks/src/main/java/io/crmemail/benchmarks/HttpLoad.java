@@ -6,6 +6,8 @@ import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.store.TrackingToken;
+import io.crmemail.core.tracking.OpenRecording;
+import io.crmemail.core.tracking.TrackingCounts;
 import io.crmemail.servlet.AuthenticatedUser;
 import io.crmemail.servlet.BearerTokenAuthenticator;
 import io.crmemail.servlet.CrmEmailServlets;
@@ -35,7 +37,13 @@ import org.eclipse.jetty.server.ServerConnector;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.crmemail.benchmarks.HttpLoad \
  *     [--store h2|h2mem|postgres|memory] [--runs 3] [--seconds 15] [--send-clients 8] [--pixel-clients 16]
+ *     [--opens queued|sync]
  * </pre>
+ *
+ * Pixel hits are recorded as the service's default does ({@code --opens queued}: a bounded queue written in
+ * batches; hits that do not fit are dropped and counted) or one store transaction per hit in the request thread
+ * ({@code --opens sync}). After each pixel measurement the queue is flushed and the hits written, dropped and
+ * failed are printed with how long the flush took: requests/s alone would hide a writer that falls behind.
  *
  * The load generator is closed-loop: each client is one keep-alive connection on a raw socket that sends
  * a request, reads the whole response and sends the next. Requests/s counts only 2xx answers (anything
@@ -54,6 +62,11 @@ public final class HttpLoad {
         int seconds = args.getInt("seconds", 15);
         int sendClients = args.getInt("send-clients", 8);
         int pixelClients = args.getInt("pixel-clients", 16);
+        OpenRecording opens = switch (args.get("opens", "queued")) {
+            case "queued" -> OpenRecording.DEFAULT;
+            case "sync" -> OpenRecording.synchronous();
+            default -> throw new IllegalArgumentException("--opens must be queued or sync");
+        };
         System.out.println("# HttpLoad " + String.join(" ", argv));
         System.out.println("# " + Machine.describe());
         List<Double> sendRates = new ArrayList<>();
@@ -68,7 +81,8 @@ public final class HttpLoad {
                 EmailStore store = stores.open(storeKind, 16);
                 Path files = Files.createTempDirectory("crm-email-bench-http");
                 BenchCrm crm = new BenchCrm(store, files, sink.port(), 2);
-                try (EmailService service = crm.service(new CountingTransports()).build().start()) {
+                try (EmailService service = crm.service(new CountingTransports()).openRecording(opens).build()
+                        .start()) {
                     Server jetty = jetty(service);
                     int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
                     try {
@@ -87,8 +101,11 @@ public final class HttpLoad {
                         IntFunction<byte[]> pixel = i -> request("GET",
                                 "/email/pixel/" + tokens.get(Math.floorMod(i, tokens.size())) + ".png", null);
                         Result pwarm = load(port, pixelClients, 5, pixel);
+                        service.flushTracking();
+                        TrackingCounts before = service.trackingCounts();
                         Result p = load(port, pixelClients, seconds, pixel);
                         print(run, "GET /email/pixel/{token}.png (" + storeKind + ")", p, pwarm);
+                        printOpens(service, before);
                         if (counted) {
                             pixelRates.add(p.rate());
                             pixelP99.add(p.p99Millis());
@@ -185,6 +202,17 @@ public final class HttpLoad {
         double p99Millis() {
             return Stats.percentile(latencies, count, 99) / 1e6;
         }
+    }
+
+    /** What became of the measured hits: written, dropped (queue full), failed; and the queue's drain time. */
+    private static void printOpens(EmailService service, TrackingCounts before) {
+        long t0 = System.nanoTime();
+        boolean flushed = service.flushTracking();
+        double drainMillis = (System.nanoTime() - t0) / 1e6;
+        TrackingCounts after = service.trackingCounts();
+        System.out.printf(Locale.ROOT, "       opens written %d, dropped %d, failed %d; queue drained in %.0f ms%s%n",
+                after.opensWritten() - before.opensWritten(), after.opensDropped() - before.opensDropped(),
+                after.opensFailed() - before.opensFailed(), drainMillis, flushed ? "" : " (flush timed out)");
     }
 
     private static void print(int run, String name, Result r, Result warm) {

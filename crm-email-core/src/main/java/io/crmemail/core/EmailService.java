@@ -36,8 +36,10 @@ import io.crmemail.core.template.TemplateRequest;
 import io.crmemail.core.template.TemplateService;
 import io.crmemail.core.tracking.EmailEvent;
 import io.crmemail.core.tracking.ClickTracker;
+import io.crmemail.core.tracking.OpenRecording;
 import io.crmemail.core.tracking.OpenTracker;
 import io.crmemail.core.tracking.Unsubscriber;
+import io.crmemail.core.tracking.TrackingCounts;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,6 +93,7 @@ public final class EmailService implements AutoCloseable {
     private final TokenProvider tokenProvider;
     private final MailboxPoller mailboxes;
     private final boolean mailboxPolling;
+    private final Duration shutdownTimeout;
 
     private EmailService(Builder b) {
         this.store = b.store;
@@ -100,7 +103,8 @@ public final class EmailService implements AutoCloseable {
         this.validator = new SendValidator(b.records, b.store, b.attachments, settings.limits(), b.clock);
         this.enqueuer = new OutboundEnqueuer(b.store, settings, b.clock);
         this.signatures = new SignatureService(b.store, b.clock, settings.limits().maxSignatureBytes());
-        this.openTracker = new OpenTracker(b.store, b.clock);
+        this.openTracker = new OpenTracker(b.store, b.clock, b.openRecording);
+        this.shutdownTimeout = b.shutdownTimeout;
         this.clickTracker = new ClickTracker(b.store, b.clock);
         this.unsubscriber = new Unsubscriber(b.store, b.clock);
         this.idempotencyKeys = new IdempotencyKeys(b.store, b.clock);
@@ -378,10 +382,26 @@ public final class EmailService implements AutoCloseable {
 
     /**
      * Records a pixel hit. Never throws and returns nothing, so a caller cannot tell a known token from an
-     * unknown one. The first hit on a {@code sent} message makes it {@code read}.
+     * unknown one. The first hit on a {@code sent} message makes it {@code read}. By default the hit is queued
+     * and written in a batch shortly after this returns (see {@link Builder#openRecording}); use
+     * {@link #flushTracking()} to wait for it.
      */
     public void trackOpen(String token, String userAgent, String ipAddress) {
         openTracker.hit(token, userAgent, ipAddress);
+    }
+
+    /**
+     * Waits until the pixel hits tracked before this call are written to the store, at most the shutdown
+     * timeout. Returns false when they are not all written by then. Returns at once when opens are recorded
+     * synchronously.
+     */
+    public boolean flushTracking() {
+        return openTracker.flush(shutdownTimeout);
+    }
+
+    /** Pixel-hit counters since start: queued, pending, written, dropped (queue full), failed. */
+    public TrackingCounts trackingCounts() {
+        return openTracker.counts();
     }
 
     /**
@@ -521,12 +541,16 @@ public final class EmailService implements AutoCloseable {
 
     /**
      * Stops mailbox polling and the workers after their in-flight polls and sends, and closes all SMTP
-     * connections.
+     * connections; writes the queued pixel hits first (later hits are written synchronously).
      */
     @Override
     public void close() {
-        mailboxes.close();
-        engine.close();
+        try {
+            openTracker.close(shutdownTimeout);
+        } finally {
+            mailboxes.close();
+            engine.close();
+        }
     }
 
     private EmailMessage visible(Caller caller, long messageId) {
@@ -558,6 +582,7 @@ public final class EmailService implements AutoCloseable {
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private SendLimits sendLimits = SendLimits.defaults();
         private boolean mailboxPolling = true;
+        private OpenRecording openRecording = OpenRecording.DEFAULT;
 
         private Builder() {
         }
@@ -618,6 +643,15 @@ public final class EmailService implements AutoCloseable {
          * thread only looks for new ones every 30 s). {@link EmailService#pollMailboxes()} works either way.
          */
         public Builder mailboxPolling(boolean v) { mailboxPolling = v; return this; }
+        /**
+         * How pixel hits are written (default {@link OpenRecording#DEFAULT}: a queue of 10,000 hits written in
+         * batches of up to 256 by a background thread; {@link OpenRecording#synchronous()} writes each hit
+         * before {@link EmailService#trackOpen} returns).
+         */
+        public Builder openRecording(OpenRecording v) {
+            openRecording = Objects.requireNonNull(v, "openRecording");
+            return this;
+        }
 
         public EmailService build() {
             Objects.requireNonNull(records, "records (RecordDirectory) is required");

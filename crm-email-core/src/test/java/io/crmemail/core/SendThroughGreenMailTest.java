@@ -144,17 +144,20 @@ class SendThroughGreenMailTest {
 
         // A hit before the message went out is logged but does not make it read.
         service.trackOpen(pixel + ".png", "Mozilla/5.0", "203.0.113.9");
+        assertThat(service.flushTracking()).isTrue();
         assertThat(service.get(CALLER, accepted.id()).status()).isEqualTo(EmailStatus.QUEUED);
 
         service.deliverDue();
         world.clock.advance(Duration.ofMinutes(3));
         service.trackOpen(pixel + ".png", "Mozilla/5.0 (Windows NT 10.0) Thunderbird", "203.0.113.10");
+        assertThat(service.flushTracking()).isTrue();
         EmailMessage read = service.get(CALLER, accepted.id());
         assertThat(read.status()).isEqualTo(EmailStatus.READ);
         assertThat(read.metadata().readAt()).isEqualTo(world.clock.instant());
 
         world.clock.advance(Duration.ofMinutes(5));
         service.trackOpen(pixel, "curl/8.5.0", "198.51.100.1");
+        assertThat(service.flushTracking()).isTrue();
         EmailMessage again = service.get(CALLER, accepted.id());
         assertThat(again.metadata().readAt()).isEqualTo(read.metadata().readAt());
 
@@ -163,6 +166,7 @@ class SendThroughGreenMailTest {
         service.trackOpen("../../etc/passwd", null, null);
         service.trackOpen(null, null, null);
         service.trackOpen(token(accepted.comment(), TokenKind.REPLY), "Mozilla/5.0", "203.0.113.9");
+        assertThat(service.flushTracking()).isTrue();
 
         List<EmailEvent> opens = service.events(CALLER, accepted.id()).stream()
                 .filter(e -> e.type() == EventType.OPEN).toList();

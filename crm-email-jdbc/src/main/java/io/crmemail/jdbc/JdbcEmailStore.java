@@ -15,6 +15,7 @@ import io.crmemail.core.store.InboundStored;
 import io.crmemail.core.store.MailboxCursor;
 import io.crmemail.core.store.MessageQuery;
 import io.crmemail.core.store.NewEmail;
+import io.crmemail.core.store.OpenHit;
 import io.crmemail.core.store.Suppression;
 import io.crmemail.core.store.TrackingToken;
 import io.crmemail.core.template.Template;
@@ -80,7 +81,7 @@ public final class JdbcEmailStore implements EmailStore {
         this.outbox = new Outbox(messages, events);
         this.claims = new Claims(dialect, messages);
         this.suppressions = new Suppressions(dialect);
-        this.tracking = new Tracking(messages, events);
+        this.tracking = new Tracking(messages, events, tokens);
         this.idempotencyKeys = new IdempotencyKeys(dialect);
         this.sendCounters = new SendCounters(dialect);
         this.mailboxCursors = new MailboxCursors(dialect);
@@ -335,6 +336,15 @@ public final class JdbcEmailStore implements EmailStore {
     public boolean recordOpen(EmailEvent event) {
         Objects.requireNonNull(event, "event");
         return tx.run(c -> tracking.open(c, event));
+    }
+
+    @Override
+    public int recordOpens(List<OpenHit> hits) {
+        Objects.requireNonNull(hits, "hits");
+        if (hits.isEmpty()) {
+            return 0;
+        }
+        return tx.run(c -> tracking.opens(c, hits));
     }
 
     @Override

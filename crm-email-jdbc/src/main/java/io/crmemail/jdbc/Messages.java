@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -204,16 +206,21 @@ final class Messages {
         }
     }
 
-    /** Several messages locked in one statement, in id order (the order every multi-row lock takes). */
+    /**
+     * Locks the messages that exist among {@code ids}, in ascending id order (so two such calls cannot
+     * deadlock each other), and returns them by id.
+     */
     Map<Long, Locked> lockAll(Connection c, Collection<Long> ids) throws SQLException {
-        Map<Long, Locked> result = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(LOCK + " WHERE id IN (" + Sql.placeholders(ids.size())
-                + ") ORDER BY id FOR UPDATE")) {
-            Sql.setLongs(ps, 1, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Locked row = locked(rs);
-                    result.put(row.id(), row);
+        Map<Long, Locked> result = new TreeMap<>();
+        for (List<Long> chunk : Sql.slices(new TreeSet<>(ids))) {
+            try (PreparedStatement ps = c.prepareStatement(LOCK + " WHERE id IN (" + Sql.placeholders(chunk.size())
+                    + ") ORDER BY id FOR UPDATE")) {
+                Sql.setLongs(ps, 1, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Locked row = locked(rs);
+                        result.put(row.id(), row);
+                    }
                 }
             }
         }
@@ -231,22 +238,26 @@ final class Messages {
      * are kept).
      */
     void update(Connection c, Locked row, EmailMetadata metadata) throws SQLException {
-        updateAll(c, List.of(Map.entry(row, metadata)));
+        updateAll(c, List.of(new Rewrite(row, metadata)));
     }
 
-    /** {@link #update} of several rows in one JDBC batch. */
-    void updateAll(Connection c, List<Map.Entry<Locked, EmailMetadata>> rows) throws SQLException {
-        if (rows.isEmpty()) {
+    /** A locked row's new metadata. */
+    record Rewrite(Locked row, EmailMetadata metadata) {
+    }
+
+    /** {@link #update} of several locked rows in one JDBC batch. */
+    void updateAll(Connection c, List<Rewrite> rewrites) throws SQLException {
+        if (rewrites.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_message SET status = ?, metadata = "
                 + dialect.jsonParameter() + ", " + MessageColumns.ASSIGNMENTS + " WHERE id = ?")) {
-            for (Map.Entry<Locked, EmailMetadata> row : rows) {
-                EmailMetadata metadata = row.getValue();
+            for (Rewrite rewrite : rewrites) {
+                EmailMetadata metadata = rewrite.metadata();
                 ps.setString(1, metadata.status().wire());
                 ps.setString(2, MetadataJson.write(metadata));
-                int next = MessageColumns.bind(ps, 3, row.getKey().type(), metadata);
-                ps.setLong(next, row.getKey().id());
+                int next = MessageColumns.bind(ps, 3, rewrite.row().type(), metadata);
+                ps.setLong(next, rewrite.row().id());
                 ps.addBatch();
             }
             ps.executeBatch();

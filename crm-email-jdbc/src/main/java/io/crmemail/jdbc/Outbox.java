@@ -62,7 +62,7 @@ final class Outbox {
         held.removeIf(h -> !rows.containsKey(h.messageId()));
         deleteEntries(c, held.stream().filter(h -> !h.update().isRetry()).map(Completion::messageId).toList());
         reschedule(c, held.stream().filter(h -> h.update().isRetry()).toList());
-        List<Map.Entry<Messages.Locked, EmailMetadata>> rewrites = new ArrayList<>(held.size());
+        List<Messages.Rewrite> rewrites = new ArrayList<>(held.size());
         List<EmailEvent> added = new ArrayList<>(held.size());
         Set<Long> applied = new LinkedHashSet<>();
         for (Completion h : held) {
@@ -72,7 +72,7 @@ final class Outbox {
             if (update.isRetry()) {
                 after = after.toBuilder().nextAttemptAt(Sql.micros(update.nextAttemptAt())).build();
             }
-            rewrites.add(Map.entry(row, after));
+            rewrites.add(new Messages.Rewrite(row, after));
             added.addAll(update.events());
             applied.add(h.messageId());
         }

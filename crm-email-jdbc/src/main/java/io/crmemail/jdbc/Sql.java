@@ -60,10 +60,11 @@ final class Sql {
     static final int MAX_IN_LIST = 1000;
 
     /** {@code values} in consecutive slices of at most {@link #MAX_IN_LIST}, for one IN list each. */
-    static <T> List<List<T>> slices(List<T> values) {
+    static <T> List<List<T>> slices(Collection<T> values) {
+        List<T> all = values instanceof List<T> list ? list : new ArrayList<>(values);
         List<List<T>> slices = new ArrayList<>();
-        for (int from = 0; from < values.size(); from += MAX_IN_LIST) {
-            slices.add(values.subList(from, Math.min(values.size(), from + MAX_IN_LIST)));
+        for (int from = 0; from < all.size(); from += MAX_IN_LIST) {
+            slices.add(all.subList(from, Math.min(all.size(), from + MAX_IN_LIST)));
         }
         return slices;
     }

@@ -76,6 +76,27 @@ final class Tokens {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    /** The message of each given token that is of {@code kind}; tokens unknown or of another kind are absent. */
+    Map<String, Long> messagesOf(Connection c, TokenKind kind, Collection<String> tokens) throws SQLException {
+        Map<String, Long> result = new HashMap<>();
+        for (List<String> chunk : Sql.slices(tokens)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT token, message_id FROM crm_email_token"
+                    + " WHERE kind = ? AND token IN (" + Sql.placeholders(chunk.size()) + ")")) {
+                ps.setString(1, kind.wire());
+                int index = 2;
+                for (String token : chunk) {
+                    ps.setString(index++, token);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
     List<TrackingToken> ofMessage(Connection c, long messageId) throws SQLException {
         return list(c, SELECT + " WHERE message_id = ? ORDER BY seq", messageId);
     }

@@ -52,21 +52,20 @@ final class Router {
 
     void dispatch(Exchange exchange) throws IOException {
         String path = exchange.path();
-        Set<String> allowed = new LinkedHashSet<>();
+        Set<String> allowed = Set.of();
         for (Route route : routes) {
             Matcher m = route.pattern().matcher(path);
             if (!m.matches()) {
                 continue;
             }
             if (!route.method().equals(exchange.method())) {
+                if (allowed.isEmpty()) {
+                    allowed = new LinkedHashSet<>();
+                }
                 allowed.add(route.method());
                 continue;
             }
-            Map<String, String> params = new LinkedHashMap<>();
-            for (int i = 0; i < route.names().size(); i++) {
-                params.put(route.names().get(i), m.group(i + 1));
-            }
-            exchange.params(params);
+            exchange.params(params(route, m));
             route.handler().handle(exchange);
             return;
         }
@@ -76,5 +75,18 @@ final class Router {
         exchange.response().setHeader("Allow", String.join(", ", allowed));
         throw ApiException.methodNotAllowed(exchange.method() + " is not allowed on " + path + "; use "
                 + String.join(" or ", allowed));
+    }
+
+    private static Map<String, String> params(Route route, Matcher m) {
+        List<String> names = route.names();
+        if (names.size() == 1) {
+            // Most routes have one parameter (the pixel's token, an id): no map to build.
+            return Map.of(names.get(0), m.group(1));
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            params.put(names.get(i), m.group(i + 1));
+        }
+        return params;
     }
 }

@@ -62,6 +62,8 @@ class EmailFlowTest extends LiveServerTest {
         assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(image.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(image.body()).isEqualTo(Pixel.png());
+        // The image is answered before the open is written: wait for the writer.
+        assertThat(server.service.flushTracking()).isTrue();
         JsonNode read = onlyComment(id);
         assertThat(read.get("metadata").get("status").asText()).isEqualTo("read");
         Instant readAt = Instant.parse(read.get("metadata").get("readAt").asText());
@@ -70,6 +72,7 @@ class EmailFlowTest extends LiveServerTest {
         HttpResponse<byte[]> again = server.sendForBytes(
                 server.request("/email/pixel/" + pixel.group(1) + ".png").GET().build());
         assertThat(again.body()).isEqualTo(Pixel.png());
+        assertThat(server.service.flushTracking()).isTrue();
         JsonNode still = onlyComment(id);
         assertThat(still.get("metadata").get("status").asText()).isEqualTo("read");
         assertThat(Instant.parse(still.get("metadata").get("readAt").asText())).isEqualTo(readAt);

@@ -175,6 +175,16 @@ public interface EmailStore {
     boolean recordOpen(EmailEvent event);
 
     /**
+     * Records a batch of pixel hits in one transaction, with the same rule as {@link #recordOpen} applied hit
+     * by hit in list order: tokens that are not pixel tokens of a stored message are ignored; every other hit
+     * adds an open event, and each affected message is written at most once (the first open of a {@code sent}
+     * message makes it {@code read}, the first person's open stamps {@code firstOpenedAt}).
+     *
+     * @return how many hits were recorded (the hits with a known pixel token)
+     */
+    int recordOpens(List<OpenHit> hits);
+
+    /**
      * Records a click event; when it is not automated and the message has no {@code firstClickedAt} yet,
      * stamps it with the event's time, in the same transaction.
      *

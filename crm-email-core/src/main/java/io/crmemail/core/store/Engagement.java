@@ -30,6 +30,17 @@ public final class Engagement {
         return after.build();
     }
 
+    /**
+     * True when no open can change the message any more: it has left {@code sent} (and is not pending) and a
+     * person's open is stamped. That lasts: no status after {@code sent} returns to it or to pending, and
+     * {@code firstOpenedAt} is never cleared, so a store may record later opens of such a message without reading
+     * it again.
+     */
+    public static boolean openCannotChange(EmailMetadata metadata) {
+        EmailStatus status = metadata.status();
+        return status != null && status != EmailStatus.SENT && !status.isPending() && metadata.firstOpenedAt() != null;
+    }
+
     /** A person's first click stamps {@code firstClickedAt}; automated clicks (link scanners) change nothing. */
     public static EmailMetadata afterClick(EmailMetadata metadata, EmailEvent click) {
         if (click.automated() || metadata.firstClickedAt() != null) {

@@ -360,6 +360,22 @@ public final class InMemoryEmailStore implements EmailStore {
     }
 
     @Override
+    public int recordOpens(List<OpenHit> hits) {
+        Objects.requireNonNull(hits, "hits");
+        return locked(() -> {
+            int recorded = 0;
+            for (OpenHit hit : hits) {
+                TrackingToken token = messages.token(hit.token());
+                if (token != null && token.kind() == TokenKind.PIXEL) {
+                    recordEngagement(hit.toEvent(token.messageId()), Engagement::afterOpen);
+                    recorded++;
+                }
+            }
+            return recorded;
+        });
+    }
+
+    @Override
     public boolean recordClick(EmailEvent event) {
         Objects.requireNonNull(event, "event");
         return locked(() -> {

@@ -2003,6 +2003,141 @@ public abstract class EmailStoreContract {
         assertThat(store().events(m.id())).filteredOn(e -> e.type() == EventType.OPEN).hasSize(4);
     }
 
+    private EmailMessage sentMessage(NewToken... tokens) {
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW, tokens));
+        store().claimDue(NOW, "w1", LEASE, 10);
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plusSeconds(1)))).isTrue();
+        return message(m.id());
+    }
+
+    private static OpenHit hit(String token, Instant at) {
+        return new OpenHit(token, at, "Mozilla/5.0", "203.0.113.7", false);
+    }
+
+    private static OpenHit automatedHit(String token, Instant at) {
+        return new OpenHit(token, at, "Barracuda scanner", "203.0.113.8", true);
+    }
+
+    private List<EmailEvent> opens(long messageId) {
+        return store().events(messageId).stream().filter(e -> e.type() == EventType.OPEN).toList();
+    }
+
+    @Test
+    void recordOpensAppliesTheOpenRuleHitByHitAndIgnoresUnknownTokens() {
+        EmailMessage a = sentMessage(NewToken.of("pix-a", TokenKind.PIXEL), NewToken.of("rep-a", TokenKind.REPLY));
+        EmailMessage b = sentMessage(NewToken.of("pix-b", TokenKind.PIXEL));
+        EmailMessage queued = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW.plusSeconds(3600),
+                NewToken.of("pix-q", TokenKind.PIXEL)));
+
+        int recorded = store().recordOpens(List.of(
+                automatedHit("pix-a", NOW.plusSeconds(5)),
+                hit("unknown-token", NOW.plusSeconds(6)),
+                hit("rep-a", NOW.plusSeconds(7)),
+                hit("pix-b", NOW.plusSeconds(8)),
+                hit("pix-q", NOW.plusSeconds(9)),
+                hit("pix-a", NOW.plusSeconds(10)),
+                automatedHit("pix-b", NOW.plusSeconds(11)),
+                hit("pix-a", NOW.plusSeconds(20))));
+
+        assertThat(recorded).isEqualTo(6);
+        // a: an automated open made it read; the first person's open stamped firstOpenedAt; the rest changed nothing
+        assertThat(message(a.id())).isEqualTo(a.withMetadata(a.metadata().toBuilder().status(EmailStatus.READ)
+                .readAt(NOW.plusSeconds(5)).firstOpenedAt(NOW.plusSeconds(10)).build()));
+        assertThat(message(b.id())).isEqualTo(b.withMetadata(b.metadata().toBuilder().status(EmailStatus.READ)
+                .readAt(NOW.plusSeconds(8)).firstOpenedAt(NOW.plusSeconds(8)).build()));
+        // not sent yet: never read, but a person's open is stamped
+        assertThat(message(queued.id())).isEqualTo(queued.withMetadata(queued.metadata().toBuilder()
+                .firstOpenedAt(NOW.plusSeconds(9)).build()));
+
+        List<EmailEvent> aOpens = opens(a.id());
+        assertThat(aOpens).extracting(EmailEvent::occurredAt)
+                .containsExactly(NOW.plusSeconds(5), NOW.plusSeconds(10), NOW.plusSeconds(20));
+        assertThat(aOpens).extracting(EmailEvent::automated).containsExactly(true, false, false);
+        assertThat(aOpens.get(1)).isEqualTo(hit("pix-a", NOW.plusSeconds(10)).toEvent(a.id())
+                .withId(aOpens.get(1).id()));
+        assertThat(aOpens.get(0).id()).isLessThan(aOpens.get(1).id());
+        assertThat(opens(b.id())).extracting(EmailEvent::automated).containsExactly(false, true);
+        assertThat(opens(queued.id())).hasSize(1);
+
+        // A later batch: the first opens stay the ones stamped.
+        assertThat(store().recordOpens(List.of(hit("pix-b", NOW.plusSeconds(30)), hit("pix-a", NOW.plusSeconds(31)))))
+                .isEqualTo(2);
+        assertThat(message(a.id()).metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(message(a.id()).metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(10));
+        assertThat(message(b.id()).metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(8));
+        assertThat(opens(a.id())).hasSize(4);
+    }
+
+    @Test
+    void recordOpensOfAnAutomatedHitOnlyNeverStampsFirstOpenedAtAndABouncedMessageStaysBounced() {
+        EmailMessage scanned = sentMessage(NewToken.of("pix-s", TokenKind.PIXEL));
+        EmailMessage bounced = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("pix-x", TokenKind.PIXEL)));
+        store().claimDue(NOW, "w1", LEASE, 10);
+        store().complete(bounced.id(), "w1", new DeliveryUpdate(EmailStatus.BOUNCED, NOW, null, "550", "550",
+                List.of(), null));
+
+        assertThat(store().recordOpens(List.of(automatedHit("pix-s", NOW.plusSeconds(5)),
+                automatedHit("pix-s", NOW.plusSeconds(6)), hit("pix-x", NOW.plusSeconds(7))))).isEqualTo(3);
+
+        assertThat(message(scanned.id()).status()).isEqualTo(EmailStatus.READ);
+        assertThat(message(scanned.id()).metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(message(scanned.id()).metadata().firstOpenedAt()).isNull();
+        assertThat(message(bounced.id()).status()).isEqualTo(EmailStatus.BOUNCED);
+        assertThat(message(bounced.id()).metadata().readAt()).isNull();
+        assertThat(opens(bounced.id())).hasSize(1);
+    }
+
+    @Test
+    void aMessageOpenedBeforeItWasSentIsStillMadeReadByTheFirstOpenAfterwards() {
+        EmailMessage m = store().enqueue(newEmail(ACCOUNT, RECORD, EmailStatus.QUEUED, NOW,
+                NewToken.of("pix-early", TokenKind.PIXEL)));
+        // A person's open while queued stamps firstOpenedAt; a store that skips settled messages must not skip this one.
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(1))));
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(2))));
+        store().claimDue(NOW.plusSeconds(3), "w1", LEASE, 10);
+        assertThat(store().complete(m.id(), "w1", sent(m.id(), NOW.plusSeconds(4)))).isTrue();
+
+        store().recordOpens(List.of(hit("pix-early", NOW.plusSeconds(5))));
+        store().recordOpens(List.of(automatedHit("pix-early", NOW.plusSeconds(6))));
+
+        EmailMessage read = message(m.id());
+        assertThat(read.status()).isEqualTo(EmailStatus.READ);
+        assertThat(read.metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(read.metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(opens(m.id())).extracting(EmailEvent::occurredAt).containsExactly(NOW.plusSeconds(1),
+                NOW.plusSeconds(2), NOW.plusSeconds(5), NOW.plusSeconds(6));
+    }
+
+    @Test
+    void recordOpensOfNothingOrOnlyUnknownTokensChangesNothing() {
+        EmailMessage m = sentMessage(NewToken.of("pix-m", TokenKind.PIXEL), NewToken.of("rep-m", TokenKind.REPLY));
+
+        assertThat(store().recordOpens(List.of())).isZero();
+        assertThat(store().recordOpens(List.of(hit("nope", NOW.plusSeconds(5)), hit("rep-m", NOW.plusSeconds(6)))))
+                .isZero();
+
+        assertThat(message(m.id())).isEqualTo(m);
+        assertThat(opens(m.id())).isEmpty();
+    }
+
+    @Test
+    void recordOpensTakesABatchOfManyDistinctTokens() {
+        EmailMessage first = sentMessage(NewToken.of("pix-first", TokenKind.PIXEL));
+        EmailMessage last = sentMessage(NewToken.of("pix-last", TokenKind.PIXEL));
+        List<OpenHit> hits = new ArrayList<>();
+        hits.add(hit("pix-first", NOW.plusSeconds(5)));
+        for (int i = 0; i < 1500; i++) {
+            hits.add(hit("unknown-" + i, NOW.plusSeconds(6)));
+        }
+        hits.add(hit("pix-last", NOW.plusSeconds(7)));
+
+        assertThat(store().recordOpens(hits)).isEqualTo(2);
+
+        assertThat(message(first.id()).metadata().readAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(message(last.id()).metadata().firstOpenedAt()).isEqualTo(NOW.plusSeconds(7));
+    }
+
     @Test
     void onlyAPersonsFirstClickStampsFirstClickedAt() {
         EmailMessage m = sentMessage();
