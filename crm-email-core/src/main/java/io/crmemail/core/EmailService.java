@@ -595,8 +595,9 @@ public final class EmailService implements AutoCloseable {
         public Builder attachments(AttachmentStore v) { attachments = v; return this; }
         /**
          * Makes the transport of each integration. Default: {@link DirectDeliveryTransport} for integrations of
-         * kind {@code direct}, {@link SmtpTransportFactory} for all others. A factory given here makes them all;
-         * an {@code SmtpTransportFactory} without a token provider gets {@link #tokenProvider}'s.
+         * kind {@code direct}, {@link SmtpTransportFactory} for all others. A factory given here makes them all,
+         * unless {@link #directDelivery} is set too: then direct integrations still go to direct delivery. An
+         * {@code SmtpTransportFactory} without a token provider gets {@link #tokenProvider}'s.
          */
         public Builder transports(MailTransportFactory v) { transports = v; return this; }
         /**
@@ -606,8 +607,9 @@ public final class EmailService implements AutoCloseable {
          */
         public Builder tokenProvider(TokenProvider v) { tokenProvider = v; return this; }
         /**
-         * How {@code direct} integrations deliver (MX resolver, EHLO name, port, backoff) under the default
-         * transports. Default: {@link DirectDeliveryOptions#defaults()}.
+         * How {@code direct} integrations deliver (MX resolver, EHLO name, port, backoff). Default:
+         * {@link DirectDeliveryOptions#defaults()}. Setting it also routes direct integrations to direct delivery
+         * when {@link #transports} is a factory of the host's own.
          */
         public Builder directDelivery(DirectDeliveryOptions v) {
             directDelivery = Objects.requireNonNull(v, "directDelivery");
@@ -664,8 +666,13 @@ public final class EmailService implements AutoCloseable {
             }
             if (transports == null) {
                 transports = byKind(new SmtpTransportFactory().withTokenProvider(tokenProvider), directDelivery);
-            } else if (transports instanceof SmtpTransportFactory smtp && smtp.tokenProvider() == null) {
-                transports = smtp.withTokenProvider(tokenProvider);
+            } else {
+                if (transports instanceof SmtpTransportFactory smtp && smtp.tokenProvider() == null) {
+                    transports = smtp.withTokenProvider(tokenProvider);
+                }
+                if (directDelivery != null) {
+                    transports = byKind(transports, directDelivery);
+                }
             }
             if (nodeId == null) {
                 nodeId = "node-" + UUID.randomUUID();

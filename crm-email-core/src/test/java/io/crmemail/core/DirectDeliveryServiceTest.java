@@ -49,7 +49,8 @@ class DirectDeliveryServiceTest {
     /** Every domain's MX is the loopback address, at the test server's port. */
     private static DirectDeliveryOptions toLoopback(int port, String... unknownDomains) {
         List<String> unknown = List.of(unknownDomains);
-        return DirectDeliveryOptions.builder().port(port).ehloName("mta.acme.com").resolver(domain -> {
+        return DirectDeliveryOptions.builder().allowInternalHosts(true).port(port).ehloName("mta.acme.com")
+                .resolver(domain -> {
             if (unknown.contains(domain)) {
                 throw MxLookupException.permanent(domain + " does not exist (NXDOMAIN)");
             }
@@ -80,6 +81,28 @@ class DirectDeliveryServiceTest {
             MimeMessage[] received = greenMail.getReceivedMessages();
             assertThat(received).hasSize(2);
             assertThat(received[0].getMessageID()).isEqualTo(received[1].getMessageID());
+        }
+    }
+
+    @Test
+    void directDeliveryOptionsAlsoRouteDirectIntegrationsWhenTheHostGivesItsOwnTransports() throws Exception {
+        TestWorld world = new TestWorld(temp, greenMail.getSmtp().getPort());
+        SmtpIntegration integration = world.store.saveIntegration(direct().build());
+        java.util.concurrent.atomic.AtomicInteger hostFactoryCalls = new java.util.concurrent.atomic.AtomicInteger();
+        io.crmemail.core.delivery.SmtpTransportFactory relay = new io.crmemail.core.delivery.SmtpTransportFactory();
+        try (EmailService service = world.serviceBuilder()
+                .transports(i -> {
+                    hostFactoryCalls.incrementAndGet();
+                    return relay.create(i);
+                })
+                .directDelivery(toLoopback(greenMail.getSmtp().getPort())).build()) {
+            SendResult accepted = service.send(CALLER, world.request().integration(integration.id()).build());
+
+            assertThat(service.deliverDue()).isEqualTo(1);
+
+            assertThat(service.get(CALLER, accepted.id()).status()).isEqualTo(EmailStatus.SENT);
+            assertThat(greenMail.getReceivedMessages()).hasSize(1);
+            assertThat(hostFactoryCalls).hasValue(0);
         }
     }
 

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param port            the port of the MX hosts; 0 for the integration's port (25 unless set)
  * @param retryPolicy     backoff for deferred recipients
  * @param idleHostTimeout how long the connections to an MX host are kept after its last message
+ * @param allowInternalHosts false (the default): an MX host that resolves to a loopback, private, link-local or
+ *                        wildcard address is refused, so that a recipient address cannot make the server talk SMTP to
+ *                        itself or to the internal network; true for tests and private relays
  */
 public record DirectDeliveryOptions(MxResolver resolver, String ehloName, int port, RetryPolicy retryPolicy,
-                                    Duration idleHostTimeout) {
+                                    Duration idleHostTimeout, boolean allowInternalHosts) {
 
     public DirectDeliveryOptions {
         Objects.requireNonNull(resolver, "resolver");
@@ -48,6 +51,7 @@ public record DirectDeliveryOptions(MxResolver resolver, String ehloName, int po
         private int port;
         private RetryPolicy retryPolicy = RetryPolicy.directDelivery();
         private Duration idleHostTimeout = Duration.ofSeconds(60);
+        private boolean allowInternalHosts;
 
         private Builder() {
         }
@@ -58,10 +62,12 @@ public record DirectDeliveryOptions(MxResolver resolver, String ehloName, int po
         public Builder port(int v) { port = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
         public Builder idleHostTimeout(Duration v) { idleHostTimeout = v; return this; }
+        /** Deliver to MX hosts on loopback, private and link-local addresses too (default false). */
+        public Builder allowInternalHosts(boolean v) { allowInternalHosts = v; return this; }
 
         public DirectDeliveryOptions build() {
             return new DirectDeliveryOptions(resolver != null ? resolver : MxResolver.dns(), ehloName, port,
-                    retryPolicy, idleHostTimeout);
+                    retryPolicy, idleHostTimeout, allowInternalHosts);
         }
     }
 }

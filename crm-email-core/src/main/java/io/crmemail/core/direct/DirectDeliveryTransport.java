@@ -112,6 +112,12 @@ public final class DirectDeliveryTransport implements MailTransport {
         }
         TransportResult last = null;
         for (String exchanger : exchangers) {
+            String internal = options.allowInternalHosts() ? null : InternalHosts.internalAddress(exchanger);
+            if (internal != null) {
+                last = TransportResult.permanentFailure(550, "5.7.1 MX host " + exchanger + " of " + domain
+                        + " resolves to the internal address " + internal + "; refused", List.of());
+                continue;
+            }
             TransportResult result = sendTo(exchanger, message, envelope);
             if (!passesToNextHost(result)) {
                 return DomainResult.settled(domain, envelope.recipients(), result);

@@ -58,8 +58,8 @@ class DirectDeliveryTransportTest {
         };
         SmtpIntegration direct = SmtpIntegration.builder().id(7).accountId(1).kind(IntegrationKind.DIRECT)
                 .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(5)).build();
-        return track(new DirectDeliveryTransport(direct, DirectDeliveryOptions.builder().resolver(resolver)
-                .port(port).ehloName("mta.crm.example").build()));
+        return track(new DirectDeliveryTransport(direct, DirectDeliveryOptions.builder().allowInternalHosts(true)
+                .resolver(resolver).port(port).ehloName("mta.crm.example").build()));
     }
 
     private static MimeMessage message(String subject) throws MessagingException {
@@ -148,7 +148,7 @@ class DirectDeliveryTransportTest {
         };
         SmtpIntegration direct = SmtpIntegration.builder().id(7).accountId(1).kind(IntegrationKind.DIRECT).build();
         DirectDeliveryTransport transport = track(new DirectDeliveryTransport(direct,
-                DirectDeliveryOptions.builder().resolver(resolver).port(smtp.port()).build()));
+                DirectDeliveryOptions.builder().allowInternalHosts(true).resolver(resolver).port(smtp.port()).build()));
 
         TransportResult all = transport.send(message("x"), envelope("x@nomail.example", "y@gone.example"));
         assertThat(all.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
@@ -169,7 +169,7 @@ class DirectDeliveryTransportTest {
         };
         SmtpIntegration direct = SmtpIntegration.builder().id(7).accountId(1).kind(IntegrationKind.DIRECT).build();
         DirectDeliveryTransport transport = track(new DirectDeliveryTransport(direct,
-                DirectDeliveryOptions.builder().resolver(resolver).port(smtp.port()).build()));
+                DirectDeliveryOptions.builder().allowInternalHosts(true).resolver(resolver).port(smtp.port()).build()));
 
         TransportResult r = transport.send(message("x"), envelope("a@one.example"));
 
@@ -220,10 +220,32 @@ class DirectDeliveryTransportTest {
     }
 
     @Test
+    void byDefaultMxHostsOnInternalAddressesAreRefusedWithoutConnecting() throws Exception {
+        SmtpIntegration direct = SmtpIntegration.builder().id(7).accountId(1).kind(IntegrationKind.DIRECT).build();
+        DirectDeliveryTransport transport = track(new DirectDeliveryTransport(direct, DirectDeliveryOptions.builder()
+                .resolver(d -> List.of("localhost", "127.0.0.2")).port(smtp.port()).build()));
+
+        TransportResult result = transport.send(message("internal"), envelope("root@one.example"));
+
+        assertThat(result.outcome()).isEqualTo(TransportResult.Outcome.PERMANENT_FAILURE);
+        assertThat(result.serverReply()).contains("internal address").contains("127.0.0.2");
+        assertThat(result.recipients()).singleElement().satisfies(r -> assertThat(r.accepted()).isFalse());
+        assertThat(smtp.received()).isEmpty();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("192.168.0.1"))).isTrue();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("169.254.1.1"))).isTrue();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("fd00::1"))).isTrue();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("100.64.0.1"))).isTrue();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("203.0.113.5"))).isFalse();
+        assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("2001:db8::1"))).isFalse();
+    }
+
+    @Test
     void idleHostsAreClosedAndClosedTransportsRefuseToSend() throws Exception {
         SmtpIntegration direct = SmtpIntegration.builder().id(7).accountId(1).kind(IntegrationKind.DIRECT).build();
         DirectDeliveryTransport transport = track(new DirectDeliveryTransport(direct, DirectDeliveryOptions.builder()
-                .resolver(d -> List.of("127.0.0.1")).port(smtp.port()).idleHostTimeout(Duration.ZERO).build()));
+                .allowInternalHosts(true).resolver(d -> List.of("127.0.0.1")).port(smtp.port())
+                .idleHostTimeout(Duration.ZERO).build()));
 
         transport.send(message("1"), envelope("a@one.example"));
         assertThat(transport.openHosts()).isEqualTo(1);
