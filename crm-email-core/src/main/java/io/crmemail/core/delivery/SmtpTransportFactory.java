@@ -1,5 +1,6 @@
 package io.crmemail.core.delivery;
 
+import io.crmemail.core.integration.IntegrationKind;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
 import jakarta.mail.Session;
@@ -7,13 +8,16 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Makes an {@link SmtpTransport} (pooled, reused Jakarta Mail connections) for an integration.
- * Extra Jakarta Mail properties given here are merged over the computed ones, e.g.
- * {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
+ * Makes the pooled transport of an integration: for {@link IntegrationKind#SMTP} relays our own
+ * pipelined SMTP client (RFC 2920, message streamed once), for the other kinds an {@link SmtpTransport}
+ * (reused Jakarta Mail / Angus connections); {@link #pipelining(boolean) pipelining(false)} uses Angus
+ * for every kind. Extra Jakarta Mail properties given here are merged over the computed ones and read
+ * by both, e.g. {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
  */
 public final class SmtpTransportFactory implements MailTransportFactory {
 
     private final Properties extraSessionProperties;
+    private final boolean pipelining;
 
     public SmtpTransportFactory() {
         this(new Properties());
@@ -21,12 +25,28 @@ public final class SmtpTransportFactory implements MailTransportFactory {
 
     /** @param extraSessionProperties Jakarta Mail properties that override the computed ones */
     public SmtpTransportFactory(Properties extraSessionProperties) {
+        this(extraSessionProperties, true);
+    }
+
+    private SmtpTransportFactory(Properties extraSessionProperties, boolean pipelining) {
         this.extraSessionProperties = new Properties();
         this.extraSessionProperties.putAll(extraSessionProperties);
+        this.pipelining = pipelining;
+    }
+
+    /**
+     * A factory like this one that sends through SMTP relays with our pipelined client ({@code true},
+     * the default) or with Angus ({@code false}).
+     */
+    public SmtpTransportFactory pipelining(boolean enabled) {
+        return new SmtpTransportFactory(extraSessionProperties, enabled);
     }
 
     @Override
-    public SmtpTransport create(SmtpIntegration integration) {
+    public MailTransport create(SmtpIntegration integration) {
+        if (pipelining && integration.kind() == IntegrationKind.SMTP) {
+            return new PipelinedSmtpTransport(integration, sessionProperties(integration));
+        }
         return new SmtpTransport(integration, () -> session(integration));
     }
 
