@@ -47,10 +47,11 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
             socket.setTcpNoDelay(true); // we batch the writes ourselves
             socket.connect(new InetSocketAddress(settings.host(), settings.port()), settings.connectTimeoutMillis());
             socket.setSoTimeout(settings.readTimeoutMillis());
+            Socket tcp = socket;
             if (settings.security() == SmtpSecurity.TLS) {
                 socket = secure(socket);
             }
-            wire = new SmtpWire(socket);
+            wire = new SmtpWire(socket, tcp, settings.writeTimeoutMillis());
             SmtpReply greeting = wire.read();
             if (!greeting.is(220)) {
                 throw new MessagingException("Got bad greeting from SMTP host: " + settings.hostPort()
@@ -96,7 +97,7 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
         if (!reply.is(220)) {
             throw new MessagingException(reply.text());
         }
-        wire = new SmtpWire(secure(wire.socket()));
+        wire = new SmtpWire(secure(wire.socket()), wire.tcp(), settings.writeTimeoutMillis());
         hello(); // the extensions may differ once encrypted (RFC 3207 4.2)
     }
 

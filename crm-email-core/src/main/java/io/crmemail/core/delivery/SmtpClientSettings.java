@@ -15,7 +15,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * What {@link PipelinedSmtpTransport} needs to connect, read from the same Jakarta Mail session
  * properties {@link SmtpTransportFactory#sessionProperties} computes for Angus, so the extras a host or
- * test passes there apply to both transports: {@code timeout}, {@code connectiontimeout},
+ * test passes there apply to both transports: {@code timeout}, {@code writetimeout}, {@code connectiontimeout},
  * {@code localhost}, {@code ssl.checkserveridentity}, {@code ssl.trust} ({@code *} or a host list) and
  * {@code ssl.socketFactory} (an {@link SSLSocketFactory} object), under {@code mail.smtp.} or
  * {@code mail.smtps.}.
@@ -26,6 +26,7 @@ record SmtpClientSettings(
         SmtpSecurity security,
         int connectTimeoutMillis,
         int readTimeoutMillis,
+        int writeTimeoutMillis,
         String ehloName,
         SSLSocketFactory tls,
         boolean checkServerIdentity,
@@ -41,6 +42,7 @@ record SmtpClientSettings(
                 integration.security(),
                 intProperty(props, p + "connectiontimeout", (int) integration.connectTimeout().toMillis()),
                 intProperty(props, p + "timeout", (int) integration.readTimeout().toMillis()),
+                intProperty(props, p + "writetimeout", (int) integration.readTimeout().toMillis()),
                 ehloName(props.getProperty(p + "localhost")),
                 tls,
                 !"false".equalsIgnoreCase(props.getProperty(p + "ssl.checkserveridentity", "true")),

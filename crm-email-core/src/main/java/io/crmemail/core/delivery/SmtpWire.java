@@ -3,31 +3,52 @@ package io.crmemail.core.delivery;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The byte level of an SMTP connection: commands are buffered until {@link #flush()}, so a pipelined
- * group leaves in one write; replies are read line by line from a buffered stream. Not thread-safe.
+ * group leaves in one write; replies are read line by line from a buffered stream. Reads time out by
+ * the socket's SO_TIMEOUT; a write that does not complete within the write timeout (a server that
+ * stopped reading) closes the TCP socket, failing the write. Not thread-safe.
  */
 final class SmtpWire {
+
+    /** Closes the sockets of writes that take too long; one daemon thread for all connections. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
     /** A reply line longer than this is no SMTP server talking (RFC 5321 allows 512). */
     private static final int MAX_LINE = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
 
     private final Socket socket;
+    private final Socket tcp;
     private final InputStream in;
     private final OutputStream out;
     private final StringBuilder line = new StringBuilder(128);
 
-    SmtpWire(Socket socket) throws IOException {
+    /**
+     * @param socket             the socket to talk through (TLS or plain)
+     * @param tcp                the TCP socket under it, closed when a write times out
+     * @param writeTimeoutMillis how long one write to the socket may block
+     */
+    SmtpWire(Socket socket, Socket tcp, int writeTimeoutMillis) throws IOException {
         this.socket = socket;
+        this.tcp = tcp;
         this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        this.out = new BufferedOutputStream(new TimedOutputStream(socket.getOutputStream(), writeTimeoutMillis),
+                BUFFER);
+    }
+
+    Socket tcp() {
+        return tcp;
     }
 
     Socket socket() {
@@ -106,11 +127,6 @@ final class SmtpWire {
         return line.toString();
     }
 
-    /** True when the server has sent bytes nobody read yet (a protocol error after a complete reply). */
-    boolean hasUnreadInput() throws IOException {
-        return in.available() > 0;
-    }
-
     void close() {
         try {
             socket.close();
@@ -119,7 +135,50 @@ final class SmtpWire {
         }
     }
 
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "crm-email-smtp-write-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** Socket output whose every write is bounded in time: a stuck write gets its TCP socket closed. */
+    private final class TimedOutputStream extends FilterOutputStream {
+        private final long timeoutMillis;
+        private volatile boolean timedOut;
+
+        TimedOutputStream(OutputStream out, long timeoutMillis) {
+            super(out);
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ScheduledFuture<?> alarm = WATCHDOG.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw timedOut ? new SocketTimeoutException("write timed out after " + timeoutMillis + " ms") : e;
+            } finally {
+                alarm.cancel(false);
+            }
+        }
+
+        private void expire() {
+            timedOut = true;
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // closing is all we can do
+            }
+        }
     }
 }

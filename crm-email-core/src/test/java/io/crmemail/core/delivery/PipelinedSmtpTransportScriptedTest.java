@@ -115,6 +115,108 @@ class PipelinedSmtpTransportScriptedTest extends SmtpTransportScriptedContract {
         assertThat(server.connectionsOpened()).isZero();
     }
 
+    @Test
+    void theFactoryLeavesConnectedMailboxesAndPipeliningOffToAngus() {
+        SmtpIntegration relay = SmtpTestMessages.plain("127.0.0.1", 25).build();
+        SmtpIntegration gmail = relay.toBuilder().kind(io.crmemail.core.integration.IntegrationKind.GMAIL)
+                .credentials("me@gmail.example", null).build();
+        java.util.List<MailTransport> made = java.util.List.of(new SmtpTransportFactory().create(gmail),
+                new SmtpTransportFactory().pipelining(false).create(relay));
+        try {
+            assertThat(made).allMatch(t -> t instanceof SmtpTransport);
+        } finally {
+            made.forEach(MailTransport::close);
+        }
+    }
+
+    @Test
+    void aServerThatStopsReadingTheDataIsATransientFailureAfterTheWriteTimeout() throws Exception {
+        try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!stuck.isClosed()) {
+                    try {
+                        java.net.Socket client = stuck.accept();
+                        Thread t = new Thread(() -> answerEnvelopeThenStopReading(client), "stuck-smtp");
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "stuck-smtp-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            MailTransport transport = create(SmtpTestMessages.plain("127.0.0.1", stuck.getLocalPort())
+                    .readTimeout(Duration.ofMillis(500)).build());
+
+            long start = System.nanoTime();
+            TransportResult r = transport.send(endless(64 << 20), envelope("a@x.example"));
+
+            assertThat(r.outcome()).isEqualTo(Outcome.TRANSIENT_FAILURE);
+            assertThat(r.code()).isZero();
+            // (after one resend on a fresh connection, as for any connection lost before the end of DATA)
+            assertThat(r.serverReply()).contains("write timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    /** Greets and answers the envelope of one client, then reads nothing more. */
+    private static void answerEnvelopeThenStopReading(java.net.Socket client) {
+        try (java.net.Socket s = client) {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.OutputStream out = s.getOutputStream();
+            out.write("220 stuck\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line;
+            while ((line = in.readLine()) != null) {
+                boolean data = line.equalsIgnoreCase("DATA");
+                out.write((data ? "354 go ahead\r\n" : "250 OK\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+                if (data) {
+                    Thread.sleep(60_000);
+                }
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            // the test is over
+        }
+    }
+
+    /** A text message of {@code size} bytes made on the fly, never in memory. */
+    private static jakarta.mail.internet.MimeMessage endless(long size) throws jakarta.mail.MessagingException {
+        jakarta.mail.internet.MimeMessage m = message("big", "a@x.example");
+        m.setDataHandler(new jakarta.activation.DataHandler(new jakarta.activation.DataSource() {
+            @Override
+            public java.io.InputStream getInputStream() {
+                return new java.io.InputStream() {
+                    private long left = size;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? (left % 76 == 0 ? '\n' : 'x') : -1;
+                    }
+                };
+            }
+
+            @Override
+            public java.io.OutputStream getOutputStream() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String getContentType() {
+                return "text/plain; charset=us-ascii";
+            }
+
+            @Override
+            public String getName() {
+                return "endless";
+            }
+        }));
+        m.setHeader("Content-Transfer-Encoding", "7bit");
+        m.saveChanges();
+        return m;
+    }
+
     private static jakarta.mail.internet.MimeMessage uncheckedMessage() {
         try {
             return message("u", "a@x.example");
