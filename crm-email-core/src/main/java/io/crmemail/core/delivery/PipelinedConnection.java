@@ -126,7 +126,7 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
                 : List.of(auth.toUpperCase(Locale.ROOT).split("\\s+"));
         SmtpReply reply;
         if (mechanisms.contains("PLAIN")) {
-            String initial = base64("\0" + settings.username() + "\0" + settings.password());
+            String initial = base64("\0" + settings.username() + "\0" + password());
             reply = wire.exchange("AUTH PLAIN " + initial);
             if (reply.is(334)) { // a server that ignores the initial response asks for it
                 reply = wire.exchange(initial);
@@ -137,7 +137,7 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
                 reply = wire.exchange(base64(settings.username()));
             }
             if (reply.is(334)) {
-                reply = wire.exchange(base64(settings.password()));
+                reply = wire.exchange(base64(password()));
             }
         } else {
             throw new AuthenticationFailedException("No authentication mechanisms supported by both server and client");
@@ -148,6 +148,10 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
             }
             throw new AuthenticationFailedException(reply.text());
         }
+    }
+
+    private String password() {
+        return settings.password() == null ? "" : settings.password();
     }
 
     /** True when the socket is open as far as we know, without talking to the server. */
@@ -210,11 +214,18 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
         wire.flush();
         SmtpReply mail = wire.read();
         List<SmtpReply> rcpts = new ArrayList<>(recipients.size());
+        if (mail.is(421)) {
+            // The server is closing: the rest of the group will not be answered.
+            return new SmtpExchange(mail, rcpts, null, null);
+        }
         boolean anyAccepted = false;
         boolean anyUnexpected = false;
         for (int i = 0; i < recipients.size(); i++) {
             SmtpReply r = wire.read();
             rcpts.add(r);
+            if (r.is(421)) {
+                return new SmtpExchange(mail, rcpts, null, null);
+            }
             anyAccepted |= r.positive();
             anyUnexpected |= SmtpExchange.unexpected(r);
         }

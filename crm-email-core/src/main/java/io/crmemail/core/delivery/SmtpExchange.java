@@ -55,6 +55,10 @@ record SmtpExchange(SmtpReply mail, List<SmtpReply> rcpts, SmtpReply data, SmtpR
         if (accepted.isEmpty()) {
             return SmtpFailures.allRejected(recipients, refused);
         }
+        if (rcpts.size() < recipients.size()) { // a 421 cut the group short: nothing was sent
+            SmtpReply last = rcpts.get(rcpts.size() - 1);
+            return failure(last, List.copyOf(refused.values()));
+        }
         List<RecipientResult> refusals = List.copyOf(refused.values());
         if (data == null) { // cannot happen: DATA is sent whenever a recipient was accepted
             return TransportResult.transientFailure(0, "DATA was not sent");

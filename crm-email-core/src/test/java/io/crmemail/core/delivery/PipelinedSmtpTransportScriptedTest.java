@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crmemail.core.delivery.TransportResult.Outcome;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.RecipientResult;
+import io.crmemail.core.testsupport.ScriptedSmtpServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,24 @@ class PipelinedSmtpTransportScriptedTest extends SmtpTransportScriptedContract {
         assertThat(server.awaitMessages(2, Duration.ofSeconds(5))).extracting(m -> m.recipients())
                 .containsExactly(java.util.List.of("a@x.example"), java.util.List.of("a@x.example"));
         assertThat(server.connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void aPipelined421ForMailFromIsTheSameTransientFailureAndTheNextMessageReconnects() throws Exception {
+        server.pipelining();
+        MailTransport transport = transport(1);
+        assertThat(transport.send(message("1", "a@x.example"), envelope("a@x.example")).outcome()).isEqualTo(Outcome.SENT);
+        server.replyToMailFrom(421, "4.3.2 shutting down");
+
+        TransportResult refused = transport.send(message("2", "a@x.example"), envelope("a@x.example", "b@y.example"));
+        TransportResult next = transport.send(message("3", "a@x.example"), envelope("a@x.example"));
+
+        assertThat(refused.outcome()).isEqualTo(Outcome.TRANSIENT_FAILURE);
+        assertThat(refused.code()).isEqualTo(421);
+        assertThat(refused.serverReply()).isEqualTo("421 4.3.2 shutting down");
+        assertThat(next.outcome()).isEqualTo(Outcome.SENT);
+        assertThat(server.awaitMessages(2, Duration.ofSeconds(5)))
+                .extracting(ScriptedSmtpServer.Received::connection).containsExactly(1, 2);
     }
 
     @Test
