@@ -11,11 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's real {@link SmtpTransportFactory}, with a counter of messages the server accepted (and of
- * failures), so a run counts delivered messages whatever sink it talks to.
+ * failures), so a run counts delivered messages whatever sink it talks to. Its SMTP client is the
+ * default (pipelined) one unless {@link #usePipelining(boolean)} says otherwise.
  */
 final class CountingTransports implements MailTransportFactory {
 
-    private final MailTransportFactory delegate = new SmtpTransportFactory();
+    private static volatile boolean pipelining = true;
+
+    private final MailTransportFactory delegate = new SmtpTransportFactory().pipelining(pipelining);
     final AtomicLong sent = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
 
@@ -35,6 +38,11 @@ final class CountingTransports implements MailTransportFactory {
                 transport.close();
             }
         };
+    }
+
+    /** Chooses the SMTP client of the transports made from now on: pipelined (default) or Angus. */
+    static void usePipelining(boolean enabled) {
+        pipelining = enabled;
     }
 
     /** Waits until {@code count} messages were sent; false on timeout. */

@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.crmemail.benchmarks.DeliveryThroughput \
  *     [--messages 20000] [--store h2,postgres] [--runs 3] [--sink auto|builtin|postfix]
- *     [--workers 2] [--connections 2] [--baseline-messages 5000] [--lean]
+ *     [--workers 2] [--connections 2] [--baseline-messages 5000] [--lean] [--transport pipelined|angus]
  * </pre>
+ *
+ * {@code --transport} chooses the engine's SMTP client for relays: our pipelined one (the default) or Angus.
  *
  * A first round (run 0, up to 5,000 messages) warms every path up and is not counted. Then per run and
  * store, on a fresh database: a warm-up of 1,000 messages (not counted), then
@@ -43,9 +45,14 @@ public final class DeliveryThroughput {
         int connections = args.getInt("connections", 2);
         int baselineMessages = args.getInt("baseline-messages", 5_000);
         List<String> stores = List.of(args.get("store", "h2,postgres").split(","));
+        String transport = args.get("transport", "pipelined");
+        if (!transport.equals("pipelined") && !transport.equals("angus")) {
+            throw new IllegalArgumentException("--transport must be pipelined or angus, not " + transport);
+        }
+        CountingTransports.usePipelining(transport.equals("pipelined"));
         Map<String, List<Double>> results = new LinkedHashMap<>();
 
-        System.out.println("# DeliveryThroughput " + String.join(" ", argv));
+        System.out.println("# DeliveryThroughput " + String.join(" ", argv) + " (engine transport: " + transport + ")");
         System.out.println("# " + Machine.describe());
         try (Sinks.Sink sink = Sinks.start(args.get("sink", "auto"));
              BenchStores storeFactory = new BenchStores()) {

@@ -13,7 +13,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * One SMTP connection of the pool: an Angus transport with a session of its own. Used by one sender
  * at a time (the pool hands it out exclusively), so its session properties may be changed per message.
  */
-final class SmtpConnection {
+final class SmtpConnection implements SmtpConnectionPool.Pooled {
 
     private final SmtpIntegration integration;
     private final SmtpLogin login;
@@ -50,7 +50,8 @@ final class SmtpConnection {
     }
 
     /** True when the socket is open as far as we know, without talking to the server. */
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return transport.isSocketOpen();
     }
 
@@ -95,7 +96,8 @@ final class SmtpConnection {
         return r == null ? "" : r.strip();
     }
 
-    void close() {
+    @Override
+    public void close() {
         try {
             transport.close();
         } catch (MessagingException | RuntimeException e) {

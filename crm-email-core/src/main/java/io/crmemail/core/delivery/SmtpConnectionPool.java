@@ -14,14 +14,22 @@ import java.util.function.Supplier;
  * idle one when there is one (most recently used first, the likeliest to be alive), else a new,
  * not yet opened one.
  */
-final class SmtpConnectionPool {
+final class SmtpConnectionPool<C extends SmtpConnectionPool.Pooled> {
+
+    /** What the pool needs of a connection. */
+    interface Pooled {
+        /** True when the socket is open as far as we know, without talking to the server. */
+        boolean isOpen();
+
+        void close();
+    }
 
     private final Semaphore permits;
-    private final Supplier<SmtpConnection> factory;
-    private final Deque<SmtpConnection> idle = new ArrayDeque<>();
+    private final Supplier<C> factory;
+    private final Deque<C> idle = new ArrayDeque<>();
     private boolean closed;
 
-    SmtpConnectionPool(int max, Supplier<SmtpConnection> factory) {
+    SmtpConnectionPool(int max, Supplier<C> factory) {
         this.permits = new Semaphore(max, true);
         this.factory = factory;
     }
@@ -30,7 +38,7 @@ final class SmtpConnectionPool {
      * A connection for the caller's exclusive use, or null when none became free within the timeout
      * or the pool is closed. Every non-null lease must be given back with {@link #release}.
      */
-    SmtpConnection acquire(Duration timeout) throws InterruptedException {
+    C acquire(Duration timeout) throws InterruptedException {
         if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             return null;
         }
@@ -39,7 +47,7 @@ final class SmtpConnectionPool {
                 permits.release();
                 return null;
             }
-            SmtpConnection c = idle.pollFirst();
+            C c = idle.pollFirst();
             if (c != null) {
                 return c;
             }
@@ -53,12 +61,12 @@ final class SmtpConnectionPool {
     }
 
     /** A new connection in place of a broken one, under the same lease. */
-    SmtpConnection replacement() {
+    C replacement() {
         return factory.get();
     }
 
     /** Ends a lease: keeps the connection for the next sender when reusable, else closes it. */
-    void release(SmtpConnection connection, boolean reusable) {
+    void release(C connection, boolean reusable) {
         boolean keep;
         synchronized (this) {
             keep = reusable && !closed && connection.isOpen();
@@ -80,12 +88,12 @@ final class SmtpConnectionPool {
 
     /** Closes the idle connections now; leased ones are closed when given back. */
     void close() {
-        List<SmtpConnection> toClose;
+        List<C> toClose;
         synchronized (this) {
             closed = true;
             toClose = new ArrayList<>(idle);
             idle.clear();
         }
-        toClose.forEach(SmtpConnection::close);
+        toClose.forEach(Pooled::close);
     }
 }

@@ -122,8 +122,9 @@ final class SmtpFailures {
         return TransportResult.transientFailure(0, "send through " + hostPort + " failed: " + describe(e));
     }
 
-    private static TransportResult allRejected(List<String> recipients, Map<String, RecipientResult> rejected) {
-        List<RecipientResult> results = perRecipient(recipients, rejected, null, null);
+    /** No recipient accepted: transient when any refusal was (the first such decides), else permanent. */
+    static TransportResult allRejected(List<String> recipients, Map<String, RecipientResult> rejected) {
+        List<RecipientResult> results = perRecipient(recipients, rejected, Set.of(), null);
         RecipientResult firstTemporary = null;
         for (RecipientResult r : results) {
             if (r.code() < 500 && firstTemporary == null) {
@@ -146,6 +147,15 @@ final class SmtpFailures {
                 sent.add(key(((InternetAddress) a).getAddress()));
             }
         }
+        return perRecipient(recipients, rejected, sent, acceptedReply);
+    }
+
+    /**
+     * One result per envelope recipient, in envelope order: refused ones with their reply, accepted ones
+     * ({@code sent}, by {@link #key}) with the accepting reply, the rest as not accepted.
+     */
+    static List<RecipientResult> perRecipient(List<String> recipients, Map<String, RecipientResult> rejected,
+            Set<String> sent, String acceptedReply) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         for (String r : recipients) {
             RecipientResult refused = rejected.get(key(r));
@@ -206,7 +216,8 @@ final class SmtpFailures {
         return s == null ? "" : s.strip();
     }
 
-    private static String key(String address) {
+    /** Recipients are compared by this key: stripped, lower case. */
+    static String key(String address) {
         return address.strip().toLowerCase(Locale.ROOT);
     }
 }

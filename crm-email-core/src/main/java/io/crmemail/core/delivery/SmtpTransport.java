@@ -34,7 +34,7 @@ public final class SmtpTransport implements MailTransport {
 
     private final SmtpIntegration integration;
     private final SmtpLogin login;
-    private final SmtpConnectionPool pool;
+    private final SmtpConnectionPool<SmtpConnection> pool;
     private final String hostPort;
     private final Duration acquireTimeout;
     private volatile long staleAfterNanos = DEFAULT_STALE_AFTER.toNanos();
@@ -55,7 +55,7 @@ public final class SmtpTransport implements MailTransport {
     SmtpTransport(SmtpIntegration integration, Supplier<Session> sessions, SmtpLogin login, Duration acquireTimeout) {
         this.integration = Objects.requireNonNull(integration, "integration");
         this.login = login;
-        this.pool = new SmtpConnectionPool(integration.maxConnections(),
+        this.pool = new SmtpConnectionPool<>(integration.maxConnections(),
                 () -> new SmtpConnection(integration, login, sessions.get()));
         this.hostPort = integration.host() + ":" + integration.port();
         this.acquireTimeout = acquireTimeout;
@@ -80,8 +80,8 @@ public final class SmtpTransport implements MailTransport {
         InternetAddress[] recipients;
         String mailFrom;
         try {
-            recipients = recipients(envelope.recipients());
-            mailFrom = reversePath(envelope.mailFrom());
+            recipients = EnvelopeAddresses.recipients(envelope.recipients());
+            mailFrom = EnvelopeAddresses.reversePath(envelope.mailFrom());
         } catch (AddressException e) {
             return TransportResult.permanentFailure(0, "invalid envelope address: " + e.getMessage(), List.of());
         }
@@ -175,23 +175,6 @@ public final class SmtpTransport implements MailTransport {
     @Override
     public void close() {
         pool.close();
-    }
-
-    private static InternetAddress[] recipients(List<String> addresses) throws AddressException {
-        InternetAddress[] out = new InternetAddress[addresses.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new InternetAddress(addresses.get(i), true);
-        }
-        return out;
-    }
-
-    /** The MAIL FROM address; null or blank means the null reverse-path {@code <>}. */
-    private static String reversePath(String mailFrom) throws AddressException {
-        if (mailFrom == null || mailFrom.isBlank() || mailFrom.strip().equals("<>")) {
-            return "<>";
-        }
-        // Parsing rejects CR/LF and anything else that could smuggle a command into MAIL FROM.
-        return new InternetAddress(mailFrom, true).getAddress();
     }
 
     /** The connection a sender holds, possibly swapped for a fresh one along the way. */

@@ -1,5 +1,6 @@
 package io.crmemail.core.delivery;
 
+import io.crmemail.core.integration.IntegrationKind;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.integration.SmtpSecurity;
 import io.crmemail.core.mailbox.TokenProvider;
@@ -8,18 +9,21 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Makes an {@link SmtpTransport} (pooled, reused Jakarta Mail connections) for an integration.
- * Extra Jakarta Mail properties given here are merged over the computed ones, e.g.
- * {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
+ * Makes the pooled transport of an integration: for {@link IntegrationKind#SMTP} relays our own
+ * pipelined SMTP client (RFC 2920, message streamed once), for the other kinds an {@link SmtpTransport}
+ * (reused Jakarta Mail / Angus connections); {@link #pipelining(boolean) pipelining(false)} uses Angus
+ * for every kind. Extra Jakarta Mail properties given here are merged over the computed ones and read
+ * by both, e.g. {@code mail.smtps.ssl.trust=*} in tests against a self-signed server.
  *
- * <p>Connected mailboxes ({@link io.crmemail.core.integration.IntegrationKind#isOAuthMailbox()}) log in with
- * XOAUTH2, taking access tokens from the {@link TokenProvider} given with {@link #withTokenProvider}. The
- * {@code EmailService} builder hands its provider to a factory that has none.
+ * <p>Connected mailboxes ({@link IntegrationKind#isOAuthMailbox()}) log in with XOAUTH2 through Angus, taking
+ * access tokens from the {@link TokenProvider} given with {@link #withTokenProvider}. The {@code EmailService}
+ * builder hands its provider to a factory that has none.
  */
 public final class SmtpTransportFactory implements MailTransportFactory {
 
     private final Properties extraSessionProperties;
     private final TokenProvider tokens;
+    private final boolean pipelining;
 
     public SmtpTransportFactory() {
         this(new Properties());
@@ -27,18 +31,19 @@ public final class SmtpTransportFactory implements MailTransportFactory {
 
     /** @param extraSessionProperties Jakarta Mail properties that override the computed ones */
     public SmtpTransportFactory(Properties extraSessionProperties) {
-        this(extraSessionProperties, null);
+        this(extraSessionProperties, null, true);
     }
 
-    private SmtpTransportFactory(Properties extraSessionProperties, TokenProvider tokens) {
+    private SmtpTransportFactory(Properties extraSessionProperties, TokenProvider tokens, boolean pipelining) {
         this.extraSessionProperties = new Properties();
         this.extraSessionProperties.putAll(extraSessionProperties);
         this.tokens = tokens;
+        this.pipelining = pipelining;
     }
 
     /** The same factory, with access tokens for connected mailboxes from {@code tokens}. */
     public SmtpTransportFactory withTokenProvider(TokenProvider tokens) {
-        return new SmtpTransportFactory(extraSessionProperties, tokens);
+        return new SmtpTransportFactory(extraSessionProperties, tokens, pipelining);
     }
 
     /** The provider of access tokens for connected mailboxes, or null when none was given. */
@@ -46,8 +51,19 @@ public final class SmtpTransportFactory implements MailTransportFactory {
         return tokens;
     }
 
+    /**
+     * A factory like this one that sends through SMTP relays with our pipelined client ({@code true},
+     * the default) or with Angus ({@code false}).
+     */
+    public SmtpTransportFactory pipelining(boolean enabled) {
+        return new SmtpTransportFactory(extraSessionProperties, tokens, enabled);
+    }
+
     @Override
-    public SmtpTransport create(SmtpIntegration integration) {
+    public MailTransport create(SmtpIntegration integration) {
+        if (pipelining && integration.kind() == IntegrationKind.SMTP) {
+            return new PipelinedSmtpTransport(integration, sessionProperties(integration));
+        }
         return new SmtpTransport(integration, () -> session(integration), SmtpLogin.of(integration, tokens),
                 integration.readTimeout());
     }

@@ -43,8 +43,10 @@ final class MxHost {
         starttls.setProperty("mail.smtp.starttls.required", "false");
         starttls.setProperty("mail.smtp.ssl.checkserveridentity", "false");
         starttls.put("mail.smtp.ssl.socketFactory", tls);
-        this.withTls = new SmtpTransportFactory(starttls).create(plainIntegration);
-        this.plainFactory = new SmtpTransportFactory(properties(ehloName));
+        // Angus, not the pipelined client: opportunistic STARTTLS (offered → used, never required) is an Angus
+        // session setting the pipelined client does not have.
+        this.withTls = new SmtpTransportFactory(starttls).pipelining(false).create(plainIntegration);
+        this.plainFactory = new SmtpTransportFactory(properties(ehloName)).pipelining(false);
     }
 
     private static Properties properties(String ehloName) {

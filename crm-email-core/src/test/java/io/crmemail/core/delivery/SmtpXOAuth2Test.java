@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SmtpXOAuth2Test {
 
     private final ScriptedSmtpServer server = ScriptedSmtpServer.start();
-    private SmtpTransport transport;
+    private MailTransport transport;
 
     /** Hands out the scripted tokens in order (the last one again), recording each call's forceRefresh. */
     private static final class Tokens implements TokenProvider {
@@ -51,7 +51,7 @@ class SmtpXOAuth2Test {
         server.close();
     }
 
-    private SmtpTransport transport(TokenProvider tokens) {
+    private MailTransport transport(TokenProvider tokens) {
         SmtpIntegration mailbox = plain(server.host(), server.port()).kind(IntegrationKind.GMAIL)
                 .credentials("rep@gmail.test", null)
                 .oauth(new OAuthSettings("http://127.0.0.1:1/token", "client", null, "refresh", null)).build();
@@ -63,7 +63,7 @@ class SmtpXOAuth2Test {
     void logsInWithTheMailboxAddressAndAnAccessToken() throws Exception {
         server.acceptXOAuth2Token("access-1");
         Tokens tokens = new Tokens("access-1");
-        SmtpTransport t = transport(tokens);
+        MailTransport t = transport(tokens);
 
         assertThat(t.send(message("one", "a@x.example"), envelope("a@x.example")).outcome()).isEqualTo(Outcome.SENT);
         assertThat(t.send(message("two", "a@x.example"), envelope("a@x.example")).outcome()).isEqualTo(Outcome.SENT);
@@ -91,7 +91,7 @@ class SmtpXOAuth2Test {
     void aPooledConnectionAskedToLogInAgainGetsAFreshTokenAndTheMessage() throws Exception {
         server.acceptXOAuth2Token("access-1");
         Tokens tokens = new Tokens("access-1", "access-2");
-        SmtpTransport t = transport(tokens);
+        MailTransport t = transport(tokens);
         assertThat(t.send(message("one", "a@x.example"), envelope("a@x.example")).outcome()).isEqualTo(Outcome.SENT);
 
         // The session's token expired: the server wants a new login before MAIL FROM.

@@ -230,7 +230,7 @@ class DirectDeliveryTransportTest {
         assertThat(result.outcome()).isEqualTo(TransportResult.Outcome.PERMANENT_FAILURE);
         assertThat(result.serverReply()).contains("internal address").contains("127.0.0.2");
         assertThat(result.recipients()).singleElement().satisfies(r -> assertThat(r.accepted()).isFalse());
-        assertThat(smtp.received()).isEmpty();
+        assertThat(smtp.messages()).isEmpty();
         assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
         assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("192.168.0.1"))).isTrue();
         assertThat(InternalHosts.isInternal(java.net.InetAddress.getByName("169.254.1.1"))).isTrue();

@@ -67,6 +67,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<Reply> dataReplies = new ArrayList<>();
     private final List<Received> refused = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final List<Reply> dataCommandReplies = new ArrayList<>();
+    private final AtomicInteger pipelinedGroups = new AtomicInteger();
+    private final AtomicInteger commandsSentAhead = new AtomicInteger();
+    private volatile boolean pipelining;
     private volatile int dropAfterMessages;
     private volatile Duration replyDelay = Duration.ZERO;
     private volatile SSLContext startTls;
@@ -164,6 +168,45 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return replyToData(code, text, 1);
     }
 
+    /**
+     * Answers the DATA command itself (not the end of the data) of the next {@code times} transactions
+     * with this reply.
+     */
+    public ScriptedSmtpServer replyToDataCommand(int code, String text, int times) {
+        synchronized (dataCommandReplies) {
+            for (int i = 0; i < times; i++) {
+                dataCommandReplies.add(new Reply(code, text));
+            }
+        }
+        return this;
+    }
+
+    public ScriptedSmtpServer replyToDataCommand(int code, String text) {
+        return replyToDataCommand(code, text, 1);
+    }
+
+    /**
+     * Announces PIPELINING (RFC 2920) and, as the RFC allows, holds replies back while more commands are
+     * waiting to be read, so a pipelined group is answered in one write. See {@link #pipelinedGroups()}.
+     */
+    public ScriptedSmtpServer pipelining() {
+        pipelining = true;
+        return this;
+    }
+
+    /** MAIL FROM commands that arrived with more commands already behind them (a pipelined group). */
+    public int pipelinedGroups() {
+        return pipelinedGroups.get();
+    }
+
+    /**
+     * Commands read while the next one was already waiting although PIPELINING was not announced: a
+     * client that does not wait for each reply.
+     */
+    public int commandsSentAhead() {
+        return commandsSentAhead.get();
+    }
+
     /** Closes each connection after it carried {@code n} accepted messages (0: never). */
     public ScriptedSmtpServer dropConnectionAfterMessages(int n) {
         dropAfterMessages = n;
@@ -253,8 +296,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(60_000);
             InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            reply(out, "220 scripted ESMTP ready");
+            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream());
+            reply(in, out, "220 scripted ESMTP ready");
             boolean tls = false;
             String ehlo = null;
             String from = null;
@@ -263,11 +306,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             String line;
             while ((line = readLine(in)) != null) {
                 String verb = (line.length() < 4 ? line : line.substring(0, 4)).toUpperCase(Locale.ROOT);
+                boolean more = in.available() > 0;
+                if (more && !pipelining && !verb.equals("QUIT")) {
+                    commandsSentAhead.incrementAndGet();
+                }
+                if (more && pipelining && verb.equals("MAIL")) {
+                    pipelinedGroups.incrementAndGet();
+                }
                 switch (verb) {
                     case "EHLO" -> {
                         ehlo = line.substring(4).strip();
                         boolean offer = !tls && (startTls != null || brokenStartTls);
-                        reply(out, "250-scripted\r\n250-8BITMIME\r\n" + (offer ? "250-STARTTLS\r\n" : "")
+                        reply(in, out, "250-scripted\r\n250-8BITMIME\r\n" + (offer ? "250-STARTTLS\r\n" : "")
+                                + (pipelining ? "250-PIPELINING\r\n" : "")
                                 + (validToken != null ? "250-AUTH XOAUTH2\r\n" : "") + "250 SIZE 35882577");
                     }
                     case "AUTH" -> {
@@ -277,10 +328,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     case "STAR" -> {
                         if (tls || (startTls == null && !brokenStartTls)) {
-                            reply(out, "502 command not implemented");
+                            reply(in, out, "502 command not implemented");
                             continue;
                         }
-                        reply(out, "220 ready to start TLS");
+                        reply(in, out, "220 ready to start TLS");
                         if (startTls == null) {
                             out.write("this is not TLS\r\n".getBytes(StandardCharsets.ISO_8859_1));
                             out.flush();
@@ -292,19 +343,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         secure.startHandshake();
                         current = secure;
                         in = secure.getInputStream();
-                        out = secure.getOutputStream();
+                        out = new java.io.BufferedOutputStream(secure.getOutputStream());
                         tls = true;
                         from = null;
                         rcpts.clear();
                     }
-                    case "HELO", "NOOP" -> reply(out, "250 OK");
+                    case "HELO", "NOOP" -> reply(in, out, "250 OK");
                     case "RSET" -> {
                         from = null;
                         rcpts.clear();
-                        reply(out, "250 OK");
+                        reply(in, out, "250 OK");
                     }
                     case "QUIT" -> {
-                        reply(out, "221 bye");
+                        reply(in, out, "221 bye");
                         return;
                     }
                     case "MAIL" -> {
@@ -312,13 +363,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         rcpts.clear();
                         if (scripted != null) {
                             from = null;
-                            reply(out, scripted.line());
+                            reply(in, out, scripted.line());
                             if (scripted.code() == 421) {
                                 return;
                             }
                         } else {
                             from = address(line);
-                            reply(out, "250 OK");
+                            reply(in, out, "250 OK");
                         }
                     }
                     case "RCPT" -> {
@@ -326,25 +377,32 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         Reply refusal = from == null ? new Reply(503, "need MAIL first") : refusal(rcpt);
                         if (refusal == null) {
                             rcpts.add(rcpt);
-                            reply(out, "250 OK");
+                            reply(in, out, "250 OK");
                         } else {
-                            reply(out, refusal.line());
+                            reply(in, out, refusal.line());
                         }
                     }
                     case "DATA" -> {
                         if (from == null || rcpts.isEmpty()) {
-                            reply(out, "554 no valid recipients");
+                            reply(in, out, "554 no valid recipients");
                             continue;
                         }
-                        reply(out, "354 end with <CRLF>.<CRLF>");
+                        Reply refusal = next(dataCommandReplies);
+                        if (refusal != null) {
+                            from = null;
+                            rcpts.clear();
+                            reply(in, out, refusal.line());
+                            continue;
+                        }
+                        reply(in, out, "354 end with <CRLF>.<CRLF>");
                         byte[] data = readData(in);
                         Reply scripted = next(dataReplies);
                         if (scripted != null) {
                             refused.add(new Received(from, List.copyOf(rcpts), data, number, tls, ehlo));
-                            reply(out, scripted.line());
+                            reply(in, out, scripted.line());
                         } else {
                             record(new Received(from, List.copyOf(rcpts), data, number, tls, ehlo));
-                            reply(out, "250 OK queued as " + number + "." + (carried + 1));
+                            reply(in, out, "250 OK queued as " + number + "." + (carried + 1));
                             carried++;
                         }
                         from = null;
@@ -353,7 +411,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             return;
                         }
                     }
-                    default -> reply(out, "502 command not implemented");
+                    default -> reply(in, out, "502 command not implemented");
                 }
             }
         } catch (IOException | InterruptedException e) {
@@ -368,24 +426,24 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private boolean xoauth2(String line, InputStream in, OutputStream out) throws IOException, InterruptedException {
         String[] parts = line.split(" ");
         if (validToken == null || parts.length < 3 || !parts[1].equalsIgnoreCase("XOAUTH2")) {
-            reply(out, "504 5.7.4 unrecognized authentication type");
+            reply(in, out, "504 5.7.4 unrecognized authentication type");
             return true;
         }
         String decoded = new String(java.util.Base64.getDecoder().decode(parts[2]), StandardCharsets.UTF_8);
         String token = decoded.replaceAll("(?s).*auth=Bearer ([^\u0001]*).*", "$1");
         presentedTokens.add(token);
         if (token.equals(validToken)) {
-            reply(out, "235 2.7.0 Accepted");
+            reply(in, out, "235 2.7.0 Accepted");
             return true;
         }
         String error = java.util.Base64.getEncoder().encodeToString(
                 "{\"status\":\"400\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"
                         .getBytes(StandardCharsets.UTF_8));
-        reply(out, "334 " + error);
+        reply(in, out, "334 " + error);
         if (readLine(in) == null) {
             return false;
         }
-        reply(out, "535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 BadCredentials");
+        reply(in, out, "535-5.7.8 Username and Password not accepted.\r\n535 5.7.8 BadCredentials");
         return true;
     }
 
@@ -413,12 +471,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private void reply(OutputStream out, String text) throws IOException, InterruptedException {
+    private void reply(InputStream in, OutputStream out, String text) throws IOException, InterruptedException {
         if (!replyDelay.isZero()) {
             Thread.sleep(replyDelay.toMillis());
         }
         out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        if (!pipelining || in.available() == 0) {
+            out.flush();
+        }
     }
 
     /** The address inside the angle brackets of MAIL FROM:<...> or RCPT TO:<...>. */
