@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A cancel racing a worker: it wins until the worker starts transmitting, and loses (409) after. */
+/**
+ * A cancel racing a worker: it wins until the worker marks the message "being sent" (with the rest of its chunk, just
+ * before the chunk's first transmission) and loses (409) after, unless the lease ran out first.
+ */
 class CancelRaceTest {
 
     @TempDir
@@ -118,6 +121,53 @@ class CancelRaceTest {
         world.clock.advance(Duration.ofHours(1));
         assertThat(service.deliverDue()).isZero();
         assertThat(transport.sends).hasValue(0);
+    }
+
+    @Test
+    void aCancelOfALaterMessageOfTheChunkWhileTheFirstIsOnTheWireIsAConflictAndItIsSent() throws Exception {
+        long first = service.send(CALLER, world.request().build()).id();
+        long later = service.send(CALLER, world.request().build()).id();
+        long last = service.send(CALLER, world.request().build()).id();
+        CompletableFuture<Integer> worker = CompletableFuture.supplyAsync(service::deliverDue);
+        assertThat(transport.entered.await(5, TimeUnit.SECONDS)).as("transport reached").isTrue();
+        assertThat(transport.sends).as("only the first is on the wire").hasValue(1);
+
+        // Marked with the first message's chunk: not on the wire yet, but no longer cancellable.
+        assertThatThrownBy(() -> service.cancel(CALLER, later)).isInstanceOfSatisfying(EmailException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(e.getMessage()).contains("is being sent");
+        });
+
+        transport.release.countDown();
+        assertThat(worker.get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(transport.sends).hasValue(3);
+        for (long id : new long[] {first, later, last}) {
+            assertThat(service.get(CALLER, id).status()).isEqualTo(EmailStatus.SENT);
+        }
+        assertThat(service.events(CALLER, later)).extracting(EmailEvent::type)
+                .contains(EventType.SENT).doesNotContain(EventType.CANCELLED);
+    }
+
+    @Test
+    void aMarkedMessageWhoseLeaseRanOutWhileItWaitedIsNotSentAndACancelThenWins() throws Exception {
+        long first = service.send(CALLER, world.request().build()).id();
+        long later = service.send(CALLER, world.request().build()).id();
+        CompletableFuture<Integer> worker = CompletableFuture.supplyAsync(service::deliverDue);
+        assertThat(transport.entered.await(5, TimeUnit.SECONDS)).as("transport reached").isTrue();
+
+        // The first transmission outlasts the 5-minute lease: the second message's mark no longer protects it.
+        world.clock.advance(Duration.ofMinutes(6));
+        transport.release.countDown();
+        assertThat(worker.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(transport.sends).as("the second message is not sent on an expired lease").hasValue(1);
+        assertThat(service.get(CALLER, first).status()).isEqualTo(EmailStatus.SENT);
+        assertThat(service.get(CALLER, later).status()).isEqualTo(EmailStatus.QUEUED);
+
+        assertThat(service.cancel(CALLER, later).status()).isEqualTo(EmailStatus.CANCELLED);
+        assertThat(service.deliverDue()).isZero();
+        assertThat(transport.sends).hasValue(1);
+        assertThat(service.events(CALLER, later)).extracting(EmailEvent::type)
+                .contains(EventType.CANCELLED).doesNotContain(EventType.SENT);
     }
 
     /** Accepts every message, but holds each inside {@code send} until released. */

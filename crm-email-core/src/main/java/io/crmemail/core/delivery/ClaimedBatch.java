@@ -32,9 +32,13 @@ import org.slf4j.LoggerFactory;
  * transmitted; the price is that a cancel is refused for up to a chunk's worth of processing before the message
  * actually goes out. A mark left unused (the message was dropped before the wire) ends with that outcome.
  *
- * <p>Outcomes are kept until {@link #CHUNK} are waiting, the oldest has waited {@link #MAX_OUTCOME_DELAY}, or the
- * batch ends. A crash in between loses at most those outcomes: their messages are sent again (same Message-ID)
- * once their lease expires, which the at-least-once rule allows.
+ * <p>Outcomes are kept until {@link #CHUNK} are waiting, the oldest has waited {@link #MAX_OUTCOME_DELAY} (a quarter
+ * of the lease if that is shorter), or the batch ends. The wait is checked when an outcome is added, before each
+ * attempt and right before each message goes on the wire, so a waiting outcome is held at most that long plus one
+ * transmission: a message already sent must not outlive its lease in the outbox, or another node sends it again.
+ * A crash in between loses at most those outcomes: their messages are sent again (same Message-ID) once their
+ * lease expires, which the at-least-once rule allows. A write of several outcomes that fails is retried one by
+ * one, so one outcome the store refuses costs only its own message.
  *
  * <p>Used by one worker thread; not thread-safe.
  */
@@ -51,6 +55,7 @@ final class ClaimedBatch {
     private final EmailStore store;
     private final Clock clock;
     private final String owner;
+    private final Duration maxOutcomeDelay;
     private final List<DeliveryJob> jobs;
     private final Map<Long, Integer> positions = new HashMap<>();
     private Map<Long, List<TrackingToken>> tokens;
@@ -63,10 +68,12 @@ final class ClaimedBatch {
     private final List<Completion> outcomes = new ArrayList<>();
     private Instant oldestOutcome;
 
-    ClaimedBatch(EmailStore store, Clock clock, String owner, List<DeliveryJob> jobs) {
+    ClaimedBatch(EmailStore store, Clock clock, String owner, Duration lease, List<DeliveryJob> jobs) {
         this.store = store;
         this.clock = clock;
         this.owner = owner;
+        Duration quarterLease = lease.dividedBy(4);
+        this.maxOutcomeDelay = quarterLease.compareTo(MAX_OUTCOME_DELAY) < 0 ? quarterLease : MAX_OUTCOME_DELAY;
         this.jobs = jobs;
         for (int i = 0; i < jobs.size(); i++) {
             positions.put(jobs.get(i).messageId(), i);
@@ -110,6 +117,8 @@ final class ClaimedBatch {
      * has run out since (a cancel may then win again).
      */
     boolean startSending(DeliveryJob job) {
+        // The wait for the rate limit may have been long: do not hold earlier outcomes over this transmission too.
+        flushDue();
         int position = positions.get(job.messageId());
         if (position >= markedUpTo) {
             int end = Math.min(jobs.size(), position + CHUNK);
@@ -127,12 +136,27 @@ final class ClaimedBatch {
         if (oldestOutcome == null) {
             oldestOutcome = now;
         }
-        if (outcomes.size() >= CHUNK || !now.isBefore(oldestOutcome.plus(MAX_OUTCOME_DELAY))) {
+        if (outcomes.size() >= CHUNK || isDue(now)) {
             flush();
         }
     }
 
-    /** Writes the waiting outcomes in one store call. */
+    /** Writes the waiting outcomes if the oldest has waited long enough; called before each attempt. */
+    void flushDue() {
+        if (isDue(clock.instant())) {
+            flush();
+        }
+    }
+
+    private boolean isDue(Instant now) {
+        return oldestOutcome != null && !now.isBefore(oldestOutcome.plus(maxOutcomeDelay));
+    }
+
+    /**
+     * Writes the waiting outcomes in one store call; if that fails, one call each, so an outcome the store refuses
+     * costs only its own message. Throws only when none could be written (the store is likely down): the batch
+     * then stops instead of sending messages whose outcomes would be lost.
+     */
     void flush() {
         if (outcomes.isEmpty()) {
             return;
@@ -140,11 +164,40 @@ final class ClaimedBatch {
         List<Completion> writing = List.copyOf(outcomes);
         outcomes.clear();
         oldestOutcome = null;
-        Set<Long> applied = store.completeAll(owner, writing);
-        if (applied.size() < writing.size() && log.isDebugEnabled()) {
-            writing.stream().map(Completion::messageId).filter(id -> !applied.contains(id)).forEach(id ->
-                    log.debug("outcome of message {} not applied: cancelled or completed elsewhere", id));
+        Set<Long> applied;
+        try {
+            applied = store.completeAll(owner, writing);
+        } catch (RuntimeException e) {
+            log.warn("writing {} outcomes together failed; writing them one by one", writing.size(), e);
+            applied = completeOneByOne(writing);
         }
+        if (applied.size() < writing.size() && log.isDebugEnabled()) {
+            Set<Long> written = applied;
+            writing.stream().map(Completion::messageId).filter(id -> !written.contains(id)).forEach(id ->
+                    log.debug("outcome of message {} not applied: cancelled, completed elsewhere or failed", id));
+        }
+    }
+
+    private Set<Long> completeOneByOne(List<Completion> writing) {
+        Set<Long> applied = new HashSet<>();
+        RuntimeException failure = null;
+        int failed = 0;
+        for (Completion c : writing) {
+            try {
+                if (store.complete(c.messageId(), owner, c.update())) {
+                    applied.add(c.messageId());
+                }
+            } catch (RuntimeException e) {
+                failed++;
+                failure = e;
+                log.warn("outcome of message {} not written; it is sent again once its lease expires",
+                        c.messageId(), e);
+            }
+        }
+        if (failed == writing.size()) {
+            throw failure;
+        }
+        return applied;
     }
 
     private Set<String> recipientsOfAccount(long account) {

@@ -102,7 +102,7 @@ public final class DeliveryEngine implements AutoCloseable {
         // A batch mostly shares one integration: load each once per batch, not once per message (a store
         // round trip and a credential decryption each). A change made meanwhile applies from the next batch.
         Map<Long, Optional<SmtpIntegration>> integrations = new HashMap<>();
-        ClaimedBatch batch = new ClaimedBatch(store, clock, owner, jobs);
+        ClaimedBatch batch = new ClaimedBatch(store, clock, owner, options.lease(), jobs);
         try {
             for (int i = 0; i < jobs.size(); i++) {
                 if (closing) {
@@ -147,6 +147,8 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private void deliver(DeliveryJob job, ClaimedBatch batch, Map<Long, Optional<SmtpIntegration>> integrations) {
+        // Before the rate-limit wait and the transmission: earlier outcomes must not wait through both.
+        batch.flushDue();
         Instant started = clock.instant();
         DeliveryUpdate update;
         try {
