@@ -150,8 +150,49 @@ class DirectDeliveryServiceTest {
             // The accepting domain got the message exactly once across both attempts; the unknown domain never.
             assertThat(now.messages()).hasSize(1);
             assertThat(now.messages().get(0).recipients()).containsExactly("lead@example.org");
+            // Sent (and delivered) to each as it accepted; sent means first accepted.
             assertThat(service.events(CALLER, accepted.id())).extracting(EmailEvent::type).containsExactly(
-                    EventType.QUEUED, EventType.RETRY, EventType.DELIVERED, EventType.SENT, EventType.DELIVERED);
+                    EventType.QUEUED, EventType.SENT, EventType.RETRY, EventType.DELIVERED, EventType.SENT,
+                    EventType.DELIVERED);
+            assertThat(sent.metadata().sentAt()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void anEngineLevelHiccupOfADirectMessageBacksOffWithDirectDeliverysPolicy() throws Exception {
+        TestWorld world = new TestWorld(temp, greenMail.getSmtp().getPort());
+        SmtpIntegration integration = world.store.saveIntegration(direct().build());
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.crmemail.core.record.RecordDirectory flaky = new io.crmemail.core.record.RecordDirectory() {
+            @Override
+            public java.util.Optional<io.crmemail.core.record.TableInfo> table(long accountId, long tableId) {
+                return world.records.table(accountId, tableId);
+            }
+
+            @Override
+            public java.util.Optional<Map<String, Object>> record(long accountId, long tableId, long recordId) {
+                if (!up.get()) {
+                    throw new IllegalStateException("connection pool exhausted");
+                }
+                return world.records.record(accountId, tableId, recordId);
+            }
+        };
+        try (EmailService service = world.serviceBuilder().records(flaky)
+                .directDelivery(toLoopback(greenMail.getSmtp().getPort())).build()) {
+            SendResult accepted = service.send(CALLER, world.request().integration(integration.id()).build());
+            up.set(false);
+
+            // The engine's policy (3 attempts, 1 minute apart) would have dropped it by the third attempt.
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                Instant now = world.clock.instant();
+                assertThat(service.deliverDue()).isEqualTo(1);
+                EmailMessage waiting = service.get(CALLER, accepted.id());
+                assertThat(waiting.status()).isEqualTo(EmailStatus.QUEUED);
+                assertThat(waiting.metadata().error()).contains("could not load the record");
+                assertThat(waiting.metadata().nextAttemptAt()).isAfterOrEqualTo(now.plus(Duration.ofMinutes(30)));
+                world.clock.set(waiting.metadata().nextAttemptAt());
+            }
+            assertThat(greenMail.getReceivedMessages()).isEmpty();
         }
     }
 

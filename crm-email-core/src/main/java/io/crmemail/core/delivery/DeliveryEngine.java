@@ -65,7 +65,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.signer = new MessageSigner(clock);
         this.attachments = attachments;
         this.transports = new IntegrationTransports(transportFactory);
-        this.outcomes = new OutcomeMapper(options.retryPolicy());
+        this.outcomes = new OutcomeMapper();
     }
 
     /** Starts the worker threads (none when {@code workers == 0}). */
@@ -150,12 +150,26 @@ public final class DeliveryEngine implements AutoCloseable {
         // Before the rate-limit wait and the transmission: earlier outcomes must not wait through both.
         batch.flushDue();
         Instant started = clock.instant();
+        // Every transient failure of an attempt backs off alike, with its transport's policy once that is known:
+        // a direct-delivery message must not give up after the engine's few attempts over a store hiccup.
+        RetryPolicy policy = options.retryPolicy();
         DeliveryUpdate update;
         try {
-            update = attempt(job, batch, started, integrations);
+            SmtpIntegration integration = integrations
+                    .computeIfAbsent(job.message().metadata().smtpIntegrationId(), store::findIntegration)
+                    .filter(i -> i.accountId() == job.message().accountId())
+                    .orElse(null);
+            if (integration == null) {
+                update = outcomes.drop(job, "SMTP integration " + job.message().metadata().smtpIntegrationId()
+                        + " no longer exists", null, started);
+            } else {
+                MailTransport transport = transports.transport(integration);
+                policy = transport.retryPolicy().orElse(policy);
+                update = attempt(job, batch, started, integration, transport, policy);
+            }
         } catch (RuntimeException e) {
             log.warn("delivering message {} failed unexpectedly", job.messageId(), e);
-            update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant());
+            update = outcomes.transientFailure(job, "internal error: " + e, null, clock.instant(), policy);
         }
         if (update != null) {
             batch.complete(job, update);
@@ -163,16 +177,8 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** One transmission attempt; null when the message must not be sent any more (cancelled). */
-    private DeliveryUpdate attempt(DeliveryJob job, ClaimedBatch batch, Instant now,
-                                   Map<Long, Optional<SmtpIntegration>> integrations) {
-        SmtpIntegration integration = integrations
-                .computeIfAbsent(job.message().metadata().smtpIntegrationId(), store::findIntegration)
-                .filter(i -> i.accountId() == job.message().accountId())
-                .orElse(null);
-        if (integration == null) {
-            return outcomes.drop(job, "SMTP integration " + job.message().metadata().smtpIntegrationId()
-                    + " no longer exists", null, now);
-        }
+    private DeliveryUpdate attempt(DeliveryJob job, ClaimedBatch batch, Instant now, SmtpIntegration integration,
+                                   MailTransport transport, RetryPolicy policy) {
         // Attachment bytes are only read on the wire; a file gone missing would fail every retry alike.
         for (AttachmentRef attachment : job.message().metadata().attachments()) {
             if (!attachments.exists(attachment.path())) {
@@ -186,7 +192,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return outcomes.drop(job, e.getMessage(), null, now);
         } catch (RuntimeException e) {
             // The host's records or our store hiccupped: that passes, so the message waits for a retry.
-            return outcomes.transientFailure(job, "could not load the record: " + e.getMessage(), null, now);
+            return outcomes.transientFailure(job, "could not load the record: " + e.getMessage(), null, now, policy);
         }
         MimeMessage mime;
         try {
@@ -200,7 +206,7 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (DkimException e) {
             // A key that does not parse is the integration's to fix: retry, never send unsigned or drop silently.
             log.warn("message {} not signed: {}", job.messageId(), e.getMessage());
-            return outcomes.transientFailure(job, e.getMessage(), null, now);
+            return outcomes.transientFailure(job, e.getMessage(), null, now, policy);
         }
         Envelope envelope = rendered.envelope();
         List<RecipientResult> skipped = suppressedRecipients(job, envelope, batch);
@@ -213,16 +219,15 @@ public final class DeliveryEngine implements AutoCloseable {
             envelope = new Envelope(envelope.mailFrom(), remaining);
         }
         if (!transports.acquire(integration)) {
-            return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now);
+            return outcomes.transientFailure(job, "interrupted while waiting for the rate limit", null, now, policy);
         }
         // Last look before the wire: a cancel after the claim removes the outbox entry and must win.
         if (!batch.startSending(job)) {
             return null;
         }
-        MailTransport transport = transports.transport(integration);
         TransportResult result = transport.send(mime, envelope);
-        return outcomes.map(job, result, clock.instant(), skipped,
-                transport.retryPolicy().orElse(options.retryPolicy())).withRenderedSubject(rendered.email().subject());
+        return outcomes.map(job, result, clock.instant(), skipped, policy)
+                .withRenderedSubject(rendered.email().subject());
     }
 
     /** Recipients on the account's suppression list (hard bounces, manual), as results that say so. */

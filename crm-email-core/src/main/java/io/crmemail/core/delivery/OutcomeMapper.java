@@ -25,20 +25,10 @@ import java.util.stream.Collectors;
  */
 final class OutcomeMapper {
 
-    private final RetryPolicy retryPolicy;
-
-    OutcomeMapper(RetryPolicy retryPolicy) {
-        this.retryPolicy = retryPolicy;
-    }
-
     /**
      * @param skipped recipients left out before transmission (suppressed), reported with the others
+     * @param policy  the attempt's backoff (see {@link #transientFailure})
      */
-    DeliveryUpdate map(DeliveryJob job, TransportResult result, Instant now, List<RecipientResult> skipped) {
-        return map(job, result, now, skipped, retryPolicy);
-    }
-
-    /** As {@link #map(DeliveryJob, TransportResult, Instant, List)}, with the transport's own backoff. */
     DeliveryUpdate map(DeliveryJob job, TransportResult result, Instant now, List<RecipientResult> skipped,
                        RetryPolicy policy) {
         long id = job.messageId();
@@ -48,10 +38,13 @@ final class OutcomeMapper {
             case SENT -> {
                 List<RecipientResult> deferred = result.deferred();
                 if (!deferred.isEmpty() && policy.shouldRetry(job.attempt())) {
-                    yield retry(job, "deferred: " + list(deferred), result.serverReply(), now, recipients, policy,
-                            recipients.stream().filter(RecipientResult::accepted).count());
+                    DeliveryUpdate retry = retry(job, "deferred: " + list(deferred), result.serverReply(), now,
+                            recipients, policy, recipients.stream().filter(RecipientResult::accepted).count());
+                    // The first acceptance is when the message was sent, whatever becomes of the deferred ones.
+                    yield acceptedBefore(job) ? retry : retry.withSentEvent(EmailEvent.of(id, EventType.SENT, now,
+                            sentDetails(result.serverReply(), recipients)));
                 }
-                yield sent(job, result.serverReply(), recipients, now, EmailEvent.of(id, EventType.SENT, now,
+                yield sent(job, null, result.serverReply(), recipients, now, EmailEvent.of(id, EventType.SENT, now,
                         sentDetails(result.serverReply(), recipients)));
             }
             case PERMANENT_FAILURE -> {
@@ -61,7 +54,7 @@ final class OutcomeMapper {
                 details.put("kind", "hard");
                 EmailEvent bounce = EmailEvent.of(id, EventType.BOUNCE, now, details);
                 yield acceptedBefore(job)
-                        ? sent(job, result.serverReply(), recipients, now, bounce)
+                        ? sent(job, null, result.serverReply(), recipients, now, bounce)
                         : new DeliveryUpdate(EmailStatus.BOUNCED, now, null, result.serverReply(), describe(result),
                                 recipients, bounce);
             }
@@ -78,9 +71,13 @@ final class OutcomeMapper {
         return update;
     }
 
-    /** A failure worth retrying: retry with backoff, or drop once the attempts are used up. */
-    DeliveryUpdate transientFailure(DeliveryJob job, String error, String smtpResponse, Instant now) {
-        return transientFailure(job, error, smtpResponse, now, List.of(), retryPolicy);
+    /**
+     * A failure worth retrying: retry with {@code policy}'s backoff (the attempt's transport's, see
+     * {@link MailTransport#retryPolicy()}), or drop once its attempts are used up.
+     */
+    DeliveryUpdate transientFailure(DeliveryJob job, String error, String smtpResponse, Instant now,
+                                    RetryPolicy policy) {
+        return transientFailure(job, error, smtpResponse, now, List.of(), policy);
     }
 
     private DeliveryUpdate transientFailure(DeliveryJob job, String error, String smtpResponse, Instant now,
@@ -90,11 +87,7 @@ final class OutcomeMapper {
             return retry(job, error, smtpResponse, now, recipients, policy, 0);
         }
         String reason = "gave up after " + attempt + " attempts: " + error;
-        if (acceptedBefore(job)) {
-            return sent(job, smtpResponse, recipients, now,
-                    EmailEvent.of(job.messageId(), EventType.DROPPED, now, Map.of("reason", reason)));
-        }
-        return drop(job, reason, smtpResponse, now);
+        return end(job, reason, reason, smtpResponse, recipients, now);
     }
 
     private static DeliveryUpdate retry(DeliveryJob job, String error, String smtpResponse, Instant now,
@@ -112,16 +105,20 @@ final class OutcomeMapper {
                 EmailEvent.of(job.messageId(), EventType.RETRY, now, details));
     }
 
-    /** Sent to some recipients at least (now or in an earlier attempt); the error names those who did not get it. */
-    private static DeliveryUpdate sent(DeliveryJob job, String reply, List<RecipientResult> recipients, Instant now,
-                                       EmailEvent event) {
+    /**
+     * Sent to some recipients at least (now or in an earlier attempt); the error names those who did not get it,
+     * after {@code reason} (why the rest was given up on) when there is one.
+     */
+    private static DeliveryUpdate sent(DeliveryJob job, String reason, String reply, List<RecipientResult> recipients,
+                                       Instant now, EmailEvent event) {
         // Recipients settled by earlier attempts count too: the message's error is about the whole message.
         Set<String> current = recipients.stream().map(r -> r.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<RecipientResult> missed = new ArrayList<>();
         job.message().metadata().recipients().stream()
                 .filter(r -> !r.accepted() && !current.contains(r.email().toLowerCase(Locale.ROOT))).forEach(missed::add);
         recipients.stream().filter(r -> !r.accepted()).forEach(missed::add);
-        String error = missed.isEmpty() ? null : "some recipients were refused: " + list(missed);
+        String refused = missed.isEmpty() ? null : "some recipients were refused: " + list(missed);
+        String error = reason == null ? refused : refused == null ? reason : reason + "; " + refused;
         return new DeliveryUpdate(EmailStatus.SENT, now, null, reply, error, recipients, event);
     }
 
@@ -140,18 +137,32 @@ final class OutcomeMapper {
         return job.message().metadata().recipients().stream().anyMatch(RecipientResult::accepted);
     }
 
-    /** Every recipient is on the suppression list: nothing to send, reason {@code suppressed}. */
+    /** Every recipient left is on the suppression list: nothing to send, reason {@code suppressed}. */
     DeliveryUpdate suppressed(DeliveryJob job, List<RecipientResult> skipped, Instant now) {
         String reason = "suppressed: " + skipped.stream().map(RecipientResult::email)
                 .collect(Collectors.joining(", "));
-        return new DeliveryUpdate(EmailStatus.DROPPED, now, null, null, reason, skipped,
-                EmailEvent.of(job.messageId(), EventType.DROPPED, now, Map.of("reason", "suppressed")));
+        return end(job, reason, "suppressed", null, skipped, now);
     }
 
     /** Given up for good. */
     DeliveryUpdate drop(DeliveryJob job, String reason, String smtpResponse, Instant now) {
-        return new DeliveryUpdate(EmailStatus.DROPPED, now, null, smtpResponse, reason, List.of(),
-                EmailEvent.of(job.messageId(), EventType.DROPPED, now, Map.of("reason", reason)));
+        return end(job, reason, reason, smtpResponse, List.of(), now);
+    }
+
+    /**
+     * The one way a message ends without (more) acceptance: dropped, or {@code sent} when an earlier attempt got it
+     * accepted for some recipients, since they have it whatever befalls the rest. The reason is in the error and
+     * in the {@code dropped} event either way.
+     *
+     * @param eventReason the event's reason (may be shorter than the error)
+     */
+    private static DeliveryUpdate end(DeliveryJob job, String error, String eventReason, String smtpResponse,
+                                      List<RecipientResult> recipients, Instant now) {
+        EmailEvent dropped = EmailEvent.of(job.messageId(), EventType.DROPPED, now, Map.of("reason", eventReason));
+        if (acceptedBefore(job)) {
+            return sent(job, error, smtpResponse, recipients, now, dropped);
+        }
+        return new DeliveryUpdate(EmailStatus.DROPPED, now, null, smtpResponse, error, recipients, dropped);
     }
 
     private static String list(List<RecipientResult> recipients) {

@@ -28,10 +28,14 @@ import java.util.Objects;
  * @param deliveredEvent  a {@code delivered} event when the recipients' own mail exchangers accepted the message
  *                        (direct delivery): recorded after {@code event}, and {@code deliveredAt} is stamped with
  *                        its time unless already set; null otherwise
+ * @param sentEvent       a {@code sent} event when this retry's attempt got the message accepted for some recipients
+ *                        for the first time: recorded before {@code event}, and {@code sentAt} is stamped with its
+ *                        time unless already set, so a message that reached someone says so whatever happens to
+ *                        the rest; null otherwise
  */
 public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse,
                              String error, List<RecipientResult> recipients, EmailEvent event,
-                             String renderedSubject, EmailEvent deliveredEvent) {
+                             String renderedSubject, EmailEvent deliveredEvent, EmailEvent sentEvent) {
 
     /** An outcome without a rendered subject (nothing was composed). */
     public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
@@ -43,6 +47,14 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
     public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
                           List<RecipientResult> recipients, EmailEvent event, String renderedSubject) {
         this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject, null);
+    }
+
+    /** An outcome without a leading sent event. */
+    public DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttemptAt, String smtpResponse, String error,
+                          List<RecipientResult> recipients, EmailEvent event, String renderedSubject,
+                          EmailEvent deliveredEvent) {
+        this(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject, deliveredEvent,
+                null);
     }
 
     public DeliveryUpdate {
@@ -59,18 +71,27 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
     /** This outcome, noting the subject as it was merged for the attempt. */
     public DeliveryUpdate withRenderedSubject(String subject) {
         return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, subject,
-                deliveredEvent);
+                deliveredEvent, sentEvent);
     }
 
     /** This outcome, also recording that the recipients' mail exchangers accepted the message. */
     public DeliveryUpdate withDeliveredEvent(EmailEvent delivered) {
         return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject,
-                delivered);
+                delivered, sentEvent);
     }
 
-    /** The events to record with this outcome, in order: {@link #event} then {@link #deliveredEvent}. */
+    /** This retry, also recording that its attempt first got the message accepted (see {@link #sentEvent}). */
+    public DeliveryUpdate withSentEvent(EmailEvent sent) {
+        return new DeliveryUpdate(status, at, nextAttemptAt, smtpResponse, error, recipients, event, renderedSubject,
+                deliveredEvent, sent);
+    }
+
+    /** The events to record, in order: {@link #sentEvent}, {@link #event}, {@link #deliveredEvent}. */
     public List<EmailEvent> events() {
-        List<EmailEvent> out = new ArrayList<>(2);
+        List<EmailEvent> out = new ArrayList<>(3);
+        if (sentEvent != null) {
+            out.add(sentEvent);
+        }
         if (event != null) {
             out.add(event);
         }
@@ -86,7 +107,8 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
 
     /**
      * The message's metadata after this outcome, the same for every store: status, server reply and error;
-     * for a retry the next attempt; for a final outcome its time stamp and no next attempt. Per-recipient results,
+     * for a retry the next attempt; for a final outcome its time stamp (a {@code sentAt}
+     * set by an earlier partial attempt stays) and no next attempt. Per-recipient results,
      * when given, are merged into the stored ones by address (case-insensitive), the newer winning: a retry keeps
      * the verdicts of earlier attempts, so recipients that already accepted are not sent to again.
      */
@@ -101,11 +123,15 @@ public record DeliveryUpdate(EmailStatus status, Instant at, Instant nextAttempt
         if (deliveredEvent != null && metadata.deliveredAt() == null) {
             after.deliveredAt(deliveredEvent.occurredAt());
         }
+        if (sentEvent != null && metadata.sentAt() == null) {
+            after.sentAt(sentEvent.occurredAt());
+        }
         if (isRetry()) {
             return after.nextAttemptAt(nextAttemptAt).build();
         }
         switch (status) {
-            case SENT -> after.sentAt(at);
+            // Sent means first accepted: an earlier partial attempt's time stays.
+            case SENT -> after.sentAt(metadata.sentAt() != null ? metadata.sentAt() : at);
             case BOUNCED -> after.bouncedAt(at);
             default -> after.droppedAt(at);
         }

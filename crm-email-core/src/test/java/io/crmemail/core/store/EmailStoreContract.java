@@ -895,6 +895,28 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void aPartialRetryWithASentEventStampsSentAtWhichTheFinalOutcomeKeeps() {
+        EmailMessage m = enqueue(NOW);
+        store().claimDue(NOW, "w1", LEASE, 10);
+        Instant at = NOW.plusSeconds(1);
+        DeliveryUpdate partial = new DeliveryUpdate(EmailStatus.QUEUED, at, NOW.plusSeconds(60), "451", "deferred",
+                List.of(new RecipientResult("lead@example.org", true, 250, "250 OK")),
+                EmailEvent.of(m.id(), EventType.RETRY, at, Map.of()))
+                .withSentEvent(EmailEvent.of(m.id(), EventType.SENT, at, Map.of()));
+
+        assertThat(store().complete(m.id(), "w1", partial)).isTrue();
+        assertThat(message(m.id()).metadata().sentAt()).isEqualTo(at);
+
+        store().claimDue(NOW.plusSeconds(60), "w2", LEASE, 10);
+        Instant end = NOW.plusSeconds(61);
+        assertThat(store().complete(m.id(), "w2", new DeliveryUpdate(EmailStatus.SENT, end, null, null, "suppressed",
+                List.of(), EmailEvent.of(m.id(), EventType.DROPPED, end, Map.of())))).isTrue();
+        assertThat(message(m.id()).metadata().sentAt()).isEqualTo(at);
+        assertThat(store().events(m.id())).extracting(EmailEvent::type)
+                .containsExactly(EventType.SENT, EventType.RETRY, EventType.DROPPED);
+    }
+
+    @Test
     void aSentOutcomeWithADeliveredEventStampsDeliveredInTheSameCall() {
         EmailMessage m = enqueue(NOW);
         store().claimDue(NOW, "w1", LEASE, 10);
