@@ -356,6 +356,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     case "QUIT" -> {
                         reply(in, out, "221 bye");
+                        out.flush(); // replies held back for a pipelined group must still reach the client
                         return;
                     }
                     case "MAIL" -> {
@@ -365,6 +366,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             from = null;
                             reply(in, out, scripted.line());
                             if (scripted.code() == 421) {
+                                out.flush(); // replies held back for a pipelined group must still reach the client
                                 return;
                             }
                         } else {
@@ -408,6 +410,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         from = null;
                         rcpts.clear();
                         if (dropAfterMessages > 0 && carried >= dropAfterMessages) {
+                            out.flush(); // replies held back for a pipelined group must still reach the client
                             return;
                         }
                     }
