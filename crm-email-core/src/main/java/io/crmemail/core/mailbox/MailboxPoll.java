@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +42,10 @@ final class MailboxPoll {
 
     private final EmailStore store;
     private final ImapConnector connector;
-    private final Function<InputStream, InboundResult> inbound;
+    private final MailboxPoller.Inbound inbound;
     private final Map<Long, Failure> failures = new ConcurrentHashMap<>();
 
-    MailboxPoll(EmailStore store, ImapConnector connector, Function<InputStream, InboundResult> inbound) {
+    MailboxPoll(EmailStore store, ImapConnector connector, MailboxPoller.Inbound inbound) {
         this.store = store;
         this.connector = connector;
         this.inbound = inbound;
@@ -59,7 +58,7 @@ final class MailboxPoll {
             Folder folder = mail.getFolder(integration.imap().folder());
             folder.open(Folder.READ_ONLY);
             try {
-                return read(integration.id(), folder);
+                return read(integration, folder);
             } finally {
                 closeQuietly(folder);
             }
@@ -68,7 +67,8 @@ final class MailboxPoll {
         }
     }
 
-    private MailboxPollCounts read(long integrationId, Folder folder) throws MessagingException {
+    private MailboxPollCounts read(SmtpIntegration integration, Folder folder) throws MessagingException {
+        long integrationId = integration.id();
         UIDFolder uids = (UIDFolder) folder;
         MailboxCursor now = new MailboxCursor(folder.getFullName(), uids.getUIDValidity(), 0);
         MailboxCursor cursor = store.mailboxCursor(integrationId).orElse(null);
@@ -96,7 +96,7 @@ final class MailboxPoll {
             if (counts.messages() == MAX_MESSAGES_PER_POLL) {
                 break;
             }
-            InboundResult result = receive(message);
+            InboundResult result = receive(message, integration.accountId());
             counts = counts.with(result.outcome());
             if (result.outcome() == InboundResult.Outcome.FAILED && !giveUp(integrationId, uid, result)) {
                 break; // read it again next time; the cursor stays before it
@@ -108,7 +108,7 @@ final class MailboxPoll {
         return counts;
     }
 
-    private InboundResult receive(Message message) throws MessagingException {
+    private InboundResult receive(Message message, long accountId) throws MessagingException {
         InputStream raw;
         try {
             raw = ((IMAPMessage) message).getMimeStream();
@@ -116,7 +116,7 @@ final class MailboxPoll {
             return InboundResult.dropped("deleted from the mailbox before it was read");
         }
         try {
-            return inbound.apply(raw);
+            return inbound.receive(raw, accountId);
         } finally {
             try {
                 raw.close();

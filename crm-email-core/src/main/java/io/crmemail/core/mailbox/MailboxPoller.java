@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +23,12 @@ import org.slf4j.LoggerFactory;
 public final class MailboxPoller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailboxPoller.class);
+
+    /** The inbound pipeline for mail read from a mailbox of {@code accountId}: it files nothing on other accounts. */
+    @FunctionalInterface
+    public interface Inbound {
+        InboundResult receive(InputStream rfc822, long accountId);
+    }
 
     /** Integrations saved on another node are noticed at least this often. */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
@@ -42,9 +47,9 @@ public final class MailboxPoller implements AutoCloseable {
 
     /**
      * @param tokens  access tokens for mailboxes without an IMAP password (XOAUTH2); may be null when none has
-     * @param inbound the inbound pipeline ({@code EmailService.receive})
+     * @param inbound the inbound pipeline, scoped to the mailbox's account
      */
-    public MailboxPoller(EmailStore store, TokenProvider tokens, Function<InputStream, InboundResult> inbound) {
+    public MailboxPoller(EmailStore store, TokenProvider tokens, Inbound inbound) {
         this.store = store;
         this.poll = new MailboxPoll(store, new ImapConnector(tokens), inbound);
     }
