@@ -74,7 +74,7 @@ final class MailboxPoll {
         MailboxCursor cursor = store.mailboxCursor(integrationId).orElse(null);
         if (cursor == null || !cursor.sameEpoch(now)) {
             MailboxCursor start = new MailboxCursor(now.folder(), now.uidValidity(), highestUid(folder));
-            store.saveMailboxCursor(integrationId, start);
+            store.saveMailboxCursor(integrationId, cursor, start);
             log.info("mailbox of integration {}: {}; reading {} from after UID {} (UIDVALIDITY {})", integrationId,
                     cursor == null ? "first poll" : "folder or UIDVALIDITY changed since " + cursor,
                     start.folder(), start.lastUid(), start.uidValidity());
@@ -103,7 +103,7 @@ final class MailboxPoll {
             }
             failures.remove(integrationId);
             last = uid;
-            store.saveMailboxCursor(integrationId, new MailboxCursor(now.folder(), now.uidValidity(), last));
+            store.saveMailboxCursor(integrationId, cursor, new MailboxCursor(now.folder(), now.uidValidity(), last));
         }
         return counts;
     }
