@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +44,13 @@ final class MailboxPoll {
     private final EmailStore store;
     private final ImapConnector connector;
     private final MailboxPoller.Inbound inbound;
+    /** True once the poller is closed: the poll stops before its next message. */
+    private final BooleanSupplier stopped;
     private final Map<Long, Failure> failures = new ConcurrentHashMap<>();
 
-    MailboxPoll(EmailStore store, ImapConnector connector, MailboxPoller.Inbound inbound) {
+    MailboxPoll(EmailStore store, ImapConnector connector, MailboxPoller.Inbound inbound, BooleanSupplier stopped) {
         this.store = store;
+        this.stopped = stopped;
         this.connector = connector;
         this.inbound = inbound;
     }
@@ -93,7 +97,7 @@ final class MailboxPoll {
             if (uid <= last) {
                 continue;
             }
-            if (counts.messages() == MAX_MESSAGES_PER_POLL) {
+            if (counts.messages() == MAX_MESSAGES_PER_POLL || stopped.getAsBoolean()) {
                 break;
             }
             InboundResult result = receive(message, integration.accountId());

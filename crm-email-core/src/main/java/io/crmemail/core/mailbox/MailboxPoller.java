@@ -36,6 +36,7 @@ public final class MailboxPoller implements AutoCloseable {
 
     private final EmailStore store;
     private final MailboxPoll poll;
+    private final Duration closeWait;
     /** One poll of a mailbox at a time on this node (the thread and {@link #pollAll} may meet). */
     private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** When each known mailbox is due next ({@link System#nanoTime}); used by the polling thread only. */
@@ -50,14 +51,25 @@ public final class MailboxPoller implements AutoCloseable {
      * @param inbound the inbound pipeline, scoped to the mailbox's account
      */
     public MailboxPoller(EmailStore store, TokenProvider tokens, Inbound inbound) {
-        this.store = store;
-        this.poll = new MailboxPoll(store, new ImapConnector(tokens), inbound);
+        this(store, tokens, inbound, CLOSE_WAIT);
     }
 
-    /** Polls every mailbox once, now. A store that cannot list the mailboxes throws. */
+    MailboxPoller(EmailStore store, TokenProvider tokens, Inbound inbound, Duration closeWait) {
+        this.store = store;
+        this.poll = new MailboxPoll(store, new ImapConnector(tokens), inbound, () -> closed);
+        this.closeWait = closeWait;
+    }
+
+    /**
+     * Polls every mailbox once, now. A store that cannot list the mailboxes throws. After {@link #close()} it stops
+     * before the next mailbox and message.
+     */
     public MailboxPollCounts pollAll() {
         MailboxPollCounts counts = MailboxPollCounts.NONE;
         for (SmtpIntegration integration : store.integrationsWithImap()) {
+            if (closed) {
+                break;
+            }
             counts = counts.plus(pollOne(integration));
         }
         return counts;
@@ -81,7 +93,10 @@ public final class MailboxPoller implements AutoCloseable {
         }
     }
 
-    /** Stops the polling thread after the poll in progress, if any. */
+    /**
+     * Stops polling: a poll in progress stops before its next mailbox and message. Waits up to 30 s for the thread,
+     * then interrupts it (a message stuck in a slow store or disk).
+     */
     @Override
     public void close() {
         closed = true;
@@ -92,7 +107,11 @@ public final class MailboxPoller implements AutoCloseable {
         }
         if (t != null && t != Thread.currentThread()) {
             try {
-                t.join(CLOSE_WAIT.toMillis());
+                t.join(closeWait.toMillis());
+                if (t.isAlive()) {
+                    log.warn("mailbox poller still busy after {}; interrupting it", closeWait);
+                    t.interrupt();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
