@@ -462,8 +462,9 @@ public final class EmailService implements AutoCloseable {
 
     /**
      * Polls every connected mailbox (integrations with {@link SmtpIntegration#imap()}) once, now, in the calling
-     * thread, and feeds new messages into {@link #receive}: for hosts that schedule polling themselves (cron) and
-     * for tests. A mailbox that cannot be read is counted in {@link MailboxPollCounts#mailboxErrors()} and does not
+     * thread, and feeds new messages into {@link #receive}, scoped to the mailbox's account (mail that threads to
+     * another account's message is dropped, never filed there): for hosts that schedule polling themselves (cron)
+     * and for tests. A mailbox that cannot be read is counted in {@link MailboxPollCounts#mailboxErrors()} and does not
      * stop the others. The first poll of a mailbox only notes where it stands (see docs/imap-polling.md).
      */
     public MailboxPollCounts pollMailboxes() {

@@ -513,10 +513,10 @@ public final class JdbcEmailStore implements EmailStore {
     }
 
     @Override
-    public void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
+    public void saveMailboxCursor(long integrationId, MailboxCursor read, MailboxCursor cursor) {
         Objects.requireNonNull(cursor, "cursor");
         tx.run(c -> {
-            mailboxCursors.save(c, integrationId, cursor);
+            mailboxCursors.save(c, integrationId, read, cursor);
             return null;
         });
     }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * IMAP polling cursors, one row per integration. A save is a conditional update that never moves the cursor back
- * within the same folder and UIDVALIDITY, or the first insert; the database re-checks the condition on the locked
- * row when two nodes save at once.
+ * within the same folder and UIDVALIDITY and replaces a row of another epoch only when the writer read that epoch,
+ * or the first insert; the database re-checks the condition on the locked row when two nodes save at once.
  */
 final class MailboxCursors {
 
@@ -32,9 +32,9 @@ final class MailboxCursors {
         }
     }
 
-    void save(Connection c, long integrationId, MailboxCursor cursor) throws SQLException {
+    void save(Connection c, long integrationId, MailboxCursor read, MailboxCursor cursor) throws SQLException {
         if (exists(c, integrationId)) {
-            update(c, integrationId, cursor);
+            update(c, integrationId, read, cursor);
         } else if (!dialect.insertIfAbsent(c, "INSERT INTO crm_email_mailbox_cursor"
                 + " (integration_id, folder, uid_validity, last_uid) VALUES (?, ?, ?, ?)", ps -> {
                     ps.setLong(1, integrationId);
@@ -43,7 +43,7 @@ final class MailboxCursors {
                     ps.setLong(4, cursor.lastUid());
                 })) {
             // Another node inserted the first cursor meanwhile: now the row is there to update.
-            update(c, integrationId, cursor);
+            update(c, integrationId, read, cursor);
         }
     }
 
@@ -57,10 +57,14 @@ final class MailboxCursors {
         }
     }
 
-    private static void update(Connection c, long integrationId, MailboxCursor cursor) throws SQLException {
+    private static void update(Connection c, long integrationId, MailboxCursor read, MailboxCursor cursor)
+            throws SQLException {
+        // Another epoch is replaced only when the writer read it (a read of the new epoch itself adds nothing).
+        boolean fromRead = read != null && !read.sameEpoch(cursor);
         try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_mailbox_cursor"
                 + " SET folder = ?, uid_validity = ?, last_uid = ? WHERE integration_id = ?"
-                + " AND NOT (folder = ? AND uid_validity = ? AND last_uid > ?)")) {
+                + " AND ((folder = ? AND uid_validity = ? AND last_uid <= ?)"
+                + (fromRead ? " OR (folder = ? AND uid_validity = ?))" : ")"))) {
             ps.setString(1, cursor.folder());
             ps.setLong(2, cursor.uidValidity());
             ps.setLong(3, cursor.lastUid());
@@ -68,6 +72,10 @@ final class MailboxCursors {
             ps.setString(5, cursor.folder());
             ps.setLong(6, cursor.uidValidity());
             ps.setLong(7, cursor.lastUid());
+            if (fromRead) {
+                ps.setString(8, read.folder());
+                ps.setLong(9, read.uidValidity());
+            }
             ps.executeUpdate();
         }
     }

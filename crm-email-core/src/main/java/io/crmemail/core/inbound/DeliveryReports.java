@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Applies a recognised delivery report to the message it reports on: each failure as a bounce, each successful
  * delivery as {@code delivered}. The webhook is public and a report is easy to forge, so only recipients the
- * original actually went to count.
+ * original actually went to count. A report read from an account's own mailbox only applies to that account's
+ * messages.
  */
 final class DeliveryReports {
 
@@ -30,14 +31,20 @@ final class DeliveryReports {
     /**
      * {@code BOUNCE} when the report holds a failure (with or without deliveries beside it), {@code DELIVERED}
      * when it only confirms deliveries, {@code DROPPED} when it names no message or no recipient of ours.
+     *
+     * @param account the only account whose messages the report may change, or null for any (the catch domain)
      */
-    InboundResult apply(BounceParser.Report report) {
-        EmailMessage original = report.originalMessageIds().stream()
+    InboundResult apply(BounceParser.Report report, Long account) {
+        List<EmailMessage> sent = report.originalMessageIds().stream()
                 .flatMap(id -> store.findByMessageId(id).stream())
                 .filter(m -> m.type() == CommentType.EMAIL_OUT)
+                .toList();
+        EmailMessage original = sent.stream()
+                .filter(m -> account == null || m.accountId() == account)
                 .findFirst().orElse(null);
         if (original == null) {
-            return InboundResult.dropped("delivery report for a message we did not send");
+            return InboundResult.dropped(sent.isEmpty() ? "delivery report for a message we did not send"
+                    : "delivery report for a message of another account than the mailbox's (account " + account + ")");
         }
         Set<String> sentTo = recipientsOf(original);
         List<BounceParser.Failure> failures = report.failures().stream()

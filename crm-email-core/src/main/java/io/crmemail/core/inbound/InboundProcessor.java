@@ -80,9 +80,22 @@ public final class InboundProcessor {
                 failed.get());
     }
 
+    /** Receives mail for any account: the catch domain, where the reply token or thread names the account. */
     public InboundResult receive(InputStream raw) {
+        return receive(raw, null);
+    }
+
+    /**
+     * Receives mail read from a mailbox of {@code accountId} (IMAP polling): it is only filed on, and only reports
+     * on, that account's messages; mail that routes to another account's message is dropped.
+     */
+    public InboundResult receive(InputStream raw, long accountId) {
+        return receive(raw, Long.valueOf(accountId));
+    }
+
+    private InboundResult receive(InputStream raw, Long account) {
         try (Spool spool = Spool.of(raw, spoolDirectory, limits)) {
-            return receive(spool.file());
+            return receive(spool.file(), account);
         } catch (Spool.TooLargeException e) {
             return drop("too large: " + e.getMessage());
         } catch (IOException e) {
@@ -94,7 +107,7 @@ public final class InboundProcessor {
         }
     }
 
-    private InboundResult receive(Path file) throws IOException {
+    private InboundResult receive(Path file, Long account) throws IOException {
         try (SharedFileInputStream in = new SharedFileInputStream(file.toFile())) {
             MimeMessage message;
             try {
@@ -111,7 +124,7 @@ public final class InboundProcessor {
             // Reports first: a report quotes our original, Reply-To token included, and must not become a reply.
             Optional<BounceParser.Report> report = BounceParser.parse(message, body);
             if (report.isPresent()) {
-                return counted(reports.apply(report.get()));
+                return counted(reports.apply(report.get(), account));
             }
             String messageId = MessageIdentity.of(message, file);
             // A copy of a message we sent (the mailbox owner in Cc, a polled mailbox holding it): its
@@ -119,9 +132,11 @@ public final class InboundProcessor {
             if (store.findByMessageId(messageId).stream().anyMatch(m -> m.type() == CommentType.EMAIL_OUT)) {
                 return drop("a copy of our own outbound message " + messageId);
             }
-            ReplyRouter.Route route = router.route(message).orElse(null);
+            ReplyRouter.Route route = router.route(message, account).orElse(null);
             if (route == null) {
-                return drop("no reply token and no known Message-ID in In-Reply-To/References");
+                return drop(account != null && router.route(message, null).isPresent()
+                        ? "routes only to messages of another account than the mailbox's (account " + account + ")"
+                        : "no reply token and no known Message-ID in In-Reply-To/References");
             }
             String attachmentPrefix;
             if (route.record().isNone()) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the record and parent message a reply belongs to: first by the {@code reply-{16 hex}@catch-domain}
  * token in To, Cc, Delivered-To or X-Original-To; then by In-Reply-To and References matched to a
- * Message-ID we sent or stored (for replies whose Reply-To was lost).
+ * Message-ID we sent or stored (for replies whose Reply-To was lost). Mail read from an account's own mailbox is
+ * scoped to that account: a token or Message-ID of another account's message does not route it.
  */
 final class ReplyRouter {
 
@@ -36,11 +37,16 @@ final class ReplyRouter {
         this.replyDomain = replyDomain == null ? null : replyDomain.toLowerCase(Locale.ROOT);
     }
 
-    Optional<Route> route(MimeMessage message) {
-        return byToken(message).or(() -> byThread(message));
+    /** @param account the only account the mail may be filed under, or null for any (the catch domain) */
+    Optional<Route> route(MimeMessage message, Long account) {
+        return byToken(message, account).or(() -> byThread(message, account));
     }
 
-    private Optional<Route> byToken(MimeMessage message) {
+    private static boolean inScope(long accountId, Long account) {
+        return account == null || account == accountId;
+    }
+
+    private Optional<Route> byToken(MimeMessage message, Long account) {
         if (replyDomain == null) {
             return Optional.empty();
         }
@@ -51,7 +57,7 @@ final class ReplyRouter {
                     continue;
                 }
                 Optional<TrackingToken> token = store.findToken(m.group(1).toLowerCase(Locale.ROOT))
-                        .filter(t -> t.kind() == TokenKind.REPLY);
+                        .filter(t -> t.kind() == TokenKind.REPLY && inScope(t.accountId(), account));
                 if (token.isPresent()) {
                     TrackingToken t = token.get();
                     return Optional.of(new Route(t.accountId(), t.record(), t.messageId(), "token"));
@@ -61,7 +67,7 @@ final class ReplyRouter {
         return Optional.empty();
     }
 
-    private Optional<Route> byThread(MimeMessage message) {
+    private Optional<Route> byThread(MimeMessage message, Long account) {
         List<String> candidates = new ArrayList<>(MailHeaders.messageIds(message, "In-Reply-To"));
         List<String> references = MailHeaders.messageIds(message, "References");
         // The newest reference is the most specific.
@@ -69,7 +75,8 @@ final class ReplyRouter {
             candidates.add(references.get(i));
         }
         for (String id : candidates) {
-            List<EmailMessage> found = store.findByMessageId(id);
+            List<EmailMessage> found = store.findByMessageId(id).stream()
+                    .filter(m -> inScope(m.accountId(), account)).toList();
             Optional<EmailMessage> outbound = found.stream().filter(m -> m.type() == CommentType.EMAIL_OUT).findFirst();
             Optional<EmailMessage> any = outbound.or(() -> found.stream().findFirst());
             if (any.isPresent()) {

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +43,14 @@ final class MailboxPoll {
 
     private final EmailStore store;
     private final ImapConnector connector;
-    private final Function<InputStream, InboundResult> inbound;
+    private final MailboxPoller.Inbound inbound;
+    /** True once the poller is closed: the poll stops before its next message. */
+    private final BooleanSupplier stopped;
     private final Map<Long, Failure> failures = new ConcurrentHashMap<>();
 
-    MailboxPoll(EmailStore store, ImapConnector connector, Function<InputStream, InboundResult> inbound) {
+    MailboxPoll(EmailStore store, ImapConnector connector, MailboxPoller.Inbound inbound, BooleanSupplier stopped) {
         this.store = store;
+        this.stopped = stopped;
         this.connector = connector;
         this.inbound = inbound;
     }
@@ -59,7 +62,7 @@ final class MailboxPoll {
             Folder folder = mail.getFolder(integration.imap().folder());
             folder.open(Folder.READ_ONLY);
             try {
-                return read(integration.id(), folder);
+                return read(integration, folder);
             } finally {
                 closeQuietly(folder);
             }
@@ -68,13 +71,14 @@ final class MailboxPoll {
         }
     }
 
-    private MailboxPollCounts read(long integrationId, Folder folder) throws MessagingException {
+    private MailboxPollCounts read(SmtpIntegration integration, Folder folder) throws MessagingException {
+        long integrationId = integration.id();
         UIDFolder uids = (UIDFolder) folder;
         MailboxCursor now = new MailboxCursor(folder.getFullName(), uids.getUIDValidity(), 0);
         MailboxCursor cursor = store.mailboxCursor(integrationId).orElse(null);
         if (cursor == null || !cursor.sameEpoch(now)) {
             MailboxCursor start = new MailboxCursor(now.folder(), now.uidValidity(), highestUid(folder));
-            store.saveMailboxCursor(integrationId, start);
+            store.saveMailboxCursor(integrationId, cursor, start);
             log.info("mailbox of integration {}: {}; reading {} from after UID {} (UIDVALIDITY {})", integrationId,
                     cursor == null ? "first poll" : "folder or UIDVALIDITY changed since " + cursor,
                     start.folder(), start.lastUid(), start.uidValidity());
@@ -93,22 +97,22 @@ final class MailboxPoll {
             if (uid <= last) {
                 continue;
             }
-            if (counts.messages() == MAX_MESSAGES_PER_POLL) {
+            if (counts.messages() == MAX_MESSAGES_PER_POLL || stopped.getAsBoolean()) {
                 break;
             }
-            InboundResult result = receive(message);
+            InboundResult result = receive(message, integration.accountId());
             counts = counts.with(result.outcome());
             if (result.outcome() == InboundResult.Outcome.FAILED && !giveUp(integrationId, uid, result)) {
                 break; // read it again next time; the cursor stays before it
             }
             failures.remove(integrationId);
             last = uid;
-            store.saveMailboxCursor(integrationId, new MailboxCursor(now.folder(), now.uidValidity(), last));
+            store.saveMailboxCursor(integrationId, cursor, new MailboxCursor(now.folder(), now.uidValidity(), last));
         }
         return counts;
     }
 
-    private InboundResult receive(Message message) throws MessagingException {
+    private InboundResult receive(Message message, long accountId) throws MessagingException {
         InputStream raw;
         try {
             raw = ((IMAPMessage) message).getMimeStream();
@@ -116,7 +120,7 @@ final class MailboxPoll {
             return InboundResult.dropped("deleted from the mailbox before it was read");
         }
         try {
-            return inbound.apply(raw);
+            return inbound.receive(raw, accountId);
         } finally {
             try {
                 raw.close();

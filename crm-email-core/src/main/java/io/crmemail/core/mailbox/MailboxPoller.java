@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +24,19 @@ public final class MailboxPoller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MailboxPoller.class);
 
+    /** The inbound pipeline for mail read from a mailbox of {@code accountId}: it files nothing on other accounts. */
+    @FunctionalInterface
+    public interface Inbound {
+        InboundResult receive(InputStream rfc822, long accountId);
+    }
+
     /** Integrations saved on another node are noticed at least this often. */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final EmailStore store;
     private final MailboxPoll poll;
+    private final Duration closeWait;
     /** One poll of a mailbox at a time on this node (the thread and {@link #pollAll} may meet). */
     private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** When each known mailbox is due next ({@link System#nanoTime}); used by the polling thread only. */
@@ -42,17 +48,28 @@ public final class MailboxPoller implements AutoCloseable {
 
     /**
      * @param tokens  access tokens for mailboxes without an IMAP password (XOAUTH2); may be null when none has
-     * @param inbound the inbound pipeline ({@code EmailService.receive})
+     * @param inbound the inbound pipeline, scoped to the mailbox's account
      */
-    public MailboxPoller(EmailStore store, TokenProvider tokens, Function<InputStream, InboundResult> inbound) {
-        this.store = store;
-        this.poll = new MailboxPoll(store, new ImapConnector(tokens), inbound);
+    public MailboxPoller(EmailStore store, TokenProvider tokens, Inbound inbound) {
+        this(store, tokens, inbound, CLOSE_WAIT);
     }
 
-    /** Polls every mailbox once, now. A store that cannot list the mailboxes throws. */
+    MailboxPoller(EmailStore store, TokenProvider tokens, Inbound inbound, Duration closeWait) {
+        this.store = store;
+        this.poll = new MailboxPoll(store, new ImapConnector(tokens), inbound, () -> closed);
+        this.closeWait = closeWait;
+    }
+
+    /**
+     * Polls every mailbox once, now. A store that cannot list the mailboxes throws. After {@link #close()} it stops
+     * before the next mailbox and message.
+     */
     public MailboxPollCounts pollAll() {
         MailboxPollCounts counts = MailboxPollCounts.NONE;
         for (SmtpIntegration integration : store.integrationsWithImap()) {
+            if (closed) {
+                break;
+            }
             counts = counts.plus(pollOne(integration));
         }
         return counts;
@@ -76,7 +93,10 @@ public final class MailboxPoller implements AutoCloseable {
         }
     }
 
-    /** Stops the polling thread after the poll in progress, if any. */
+    /**
+     * Stops polling: a poll in progress stops before its next mailbox and message. Waits up to 30 s for the thread,
+     * then interrupts it (a message stuck in a slow store or disk).
+     */
     @Override
     public void close() {
         closed = true;
@@ -87,7 +107,11 @@ public final class MailboxPoller implements AutoCloseable {
         }
         if (t != null && t != Thread.currentThread()) {
             try {
-                t.join(CLOSE_WAIT.toMillis());
+                t.join(closeWait.toMillis());
+                if (t.isAlive()) {
+                    log.warn("mailbox poller still busy after {}; interrupting it", closeWait);
+                    t.interrupt();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

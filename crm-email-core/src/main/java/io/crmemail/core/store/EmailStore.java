@@ -286,7 +286,12 @@ public interface EmailStore {
     /**
      * Saves where polling of the integration's mailbox stands. A cursor never moves back: when the stored one
      * reads the same folder under the same UIDVALIDITY ({@link MailboxCursor#sameEpoch}) and has a higher
-     * {@code lastUid}, it is kept (a slower node polling the same mailbox cannot undo another's progress).
+     * {@code lastUid}, it is kept (a slower node polling the same mailbox cannot undo another's progress). A stored
+     * cursor of another epoch than {@code cursor} is only replaced when it is the epoch the writer read
+     * ({@code read}): a slower node still reading under an old UIDVALIDITY cannot undo a newer epoch's start.
+     *
+     * @param read   the cursor the writer read before polling ({@link #mailboxCursor}), null when there was none
+     * @param cursor the new position
      */
-    void saveMailboxCursor(long integrationId, MailboxCursor cursor);
+    void saveMailboxCursor(long integrationId, MailboxCursor read, MailboxCursor cursor);
 }

@@ -91,8 +91,15 @@ final class InMemoryAccountSettings {
         return Optional.ofNullable(cursors.get(integrationId));
     }
 
-    void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
-        cursors.merge(integrationId, cursor,
-                (old, now) -> old.sameEpoch(now) && old.lastUid() > now.lastUid() ? old : now);
+    void saveMailboxCursor(long integrationId, MailboxCursor read, MailboxCursor cursor) {
+        cursors.merge(integrationId, cursor, (stored, now) -> replaces(stored, read, now) ? now : stored);
+    }
+
+    /** Forward only within an epoch; another epoch is replaced only by a writer that read it. */
+    private static boolean replaces(MailboxCursor stored, MailboxCursor read, MailboxCursor next) {
+        if (stored.sameEpoch(next)) {
+            return next.lastUid() >= stored.lastUid();
+        }
+        return read != null && stored.sameEpoch(read);
     }
 }

@@ -544,10 +544,10 @@ public final class InMemoryEmailStore implements EmailStore {
     }
 
     @Override
-    public void saveMailboxCursor(long integrationId, MailboxCursor cursor) {
+    public void saveMailboxCursor(long integrationId, MailboxCursor read, MailboxCursor cursor) {
         Objects.requireNonNull(cursor, "cursor");
         locked(() -> {
-            settings.saveMailboxCursor(integrationId, cursor);
+            settings.saveMailboxCursor(integrationId, read, cursor);
             return null;
         });
     }

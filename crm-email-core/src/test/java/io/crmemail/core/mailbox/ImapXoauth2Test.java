@@ -46,7 +46,7 @@ class ImapXoauth2Test {
                 forced.add(forceRefresh);
                 return forceRefresh ? "fresh-token" : "revoked-token";
             };
-            MailboxPoller poller = new MailboxPoller(store, tokens, in -> InboundResult.dropped("unused"));
+            MailboxPoller poller = new MailboxPoller(store, tokens, (in, account) -> InboundResult.dropped("unused"));
 
             assertThat(poller.pollAll()).isEqualTo(new MailboxPollCounts(1, 0, 0, 0, 0, 0, 0, 0));
 
@@ -70,7 +70,7 @@ class ImapXoauth2Test {
                             Duration.ofMinutes(5)))
                     .build());
             MailboxPoller poller = new MailboxPoller(store, (mailbox, force) -> "t" + force,
-                    in -> InboundResult.dropped("unused"));
+                    (in, account) -> InboundResult.dropped("unused"));
 
             assertThat(poller.pollAll()).isEqualTo(new MailboxPollCounts(1, 1, 0, 0, 0, 0, 0, 0));
             assertThat(server.authentications).hasSize(2);

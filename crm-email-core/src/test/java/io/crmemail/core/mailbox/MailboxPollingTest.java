@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.crmemail.core.EmailService;
 import io.crmemail.core.inbound.InboundLimits;
+import io.crmemail.core.inbound.InboundResult;
 import io.crmemail.core.integration.ImapSettings;
 import io.crmemail.core.integration.SmtpIntegration;
 import io.crmemail.core.message.CommentType;
@@ -17,11 +18,14 @@ import io.crmemail.core.message.EmailMessage;
 import io.crmemail.core.message.RecordRef;
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.store.MailboxCursor;
+import io.crmemail.core.store.TokenKind;
 import io.crmemail.core.testsupport.FailingStore;
 import io.crmemail.core.testsupport.ImapMailboxes;
 import io.crmemail.core.testsupport.TestWorld;
+import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +158,47 @@ class MailboxPollingTest {
         assertThat(service.pollMailboxes()).isEqualTo(counts(1, 0, 1, 1, 0, 0, 0));
         assertThat(replies()).extracting(m -> m.metadata().messageId())
                 .containsExactly("<r1@example.org>", "<r2@example.org>", "<r3@example.org>");
+    }
+
+    @Test
+    void aPolledMailboxOfAnotherAccountNeverFilesRepliesOrBouncesOnThisAccountsMessages() {
+        // Dave works for account 2; his mailbox is polled. Carol answers him, keeping a reference to account 1's
+        // message, and cc's account 1's reply address; a bounce of account 1's message also lands with him.
+        long otherAccount = TestWorld.ACCOUNT + 1;
+        GreenMailUser dave = mailboxes.user("dave@other.example", "d4ve");
+        world.store.saveIntegration(world.integration.toBuilder().id(0).accountId(otherAccount)
+                .imap(mailboxes.settings("dave@other.example", "d4ve", null)).build());
+        String token = world.store.tokens(original.id()).stream().filter(t -> t.kind() == TokenKind.REPLY)
+                .findFirst().orElseThrow().token();
+        service.pollMailboxes();
+        mailboxes.put(dave, "INBOX", "From: Carol <carol@example.org>\r\nTo: Dave <dave@other.example>\r\n"
+                + "Subject: Lunch?\r\nMessage-ID: <private@example.org>\r\nReferences: " + originalId()
+                + "\r\n\r\nJust between us.\r\n");
+        mailboxes.put(dave, "INBOX", "From: Carol <carol@example.org>\r\nTo: Dave <dave@other.example>\r\n"
+                + "Cc: reply-" + token + "@" + TestWorld.REPLY_DOMAIN + "\r\nSubject: Intro\r\n"
+                + "Message-ID: <private2@example.org>\r\n\r\nMeet Dave.\r\n");
+        mailboxes.put(dave, "INBOX", "From: MAILER-DAEMON@mx.other.example\r\nTo: dave@other.example\r\n"
+                + "Subject: Undelivered\r\nMIME-Version: 1.0\r\nMessage-ID: <dsn@mx.other.example>\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.other.example\r\n\r\n"
+                + "Final-Recipient: rfc822; lead@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: " + originalId() + "\r\n"
+                + "From: Sales <sales@acme.com>\r\nTo: lead@example.org\r\n\r\n--b--\r\n");
+
+        assertThat(service.pollMailboxes()).isEqualTo(counts(2, 0, 3, 0, 0, 3, 0));
+
+        assertThat(replies()).isEmpty();
+        EmailMessage untouched = service.get(CALLER, original.id());
+        assertThat(untouched.metadata().repliedAt()).isNull();
+        assertThat(untouched.metadata().bouncedAt()).isNull();
+        assertThat(service.suppressions(CALLER)).isEmpty();
+        assertThat(service.inboundCounts().dropped()).isEqualTo(3);
+
+        // The same mail through the catch-domain webhook still routes across accounts, as before.
+        assertThat(service.receive(new ByteArrayInputStream(("From: Carol <carol@example.org>\r\n"
+                + "To: Dave <dave@other.example>\r\nSubject: Lunch?\r\nMessage-ID: <private@example.org>\r\n"
+                + "References: " + originalId() + "\r\n\r\nJust between us.\r\n")
+                .getBytes(StandardCharsets.US_ASCII))).outcome()).isEqualTo(InboundResult.Outcome.STORED);
     }
 
     @Test

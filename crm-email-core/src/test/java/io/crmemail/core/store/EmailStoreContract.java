@@ -1623,8 +1623,8 @@ public abstract class EmailStoreContract {
     void mailboxCursorIsEmptyBeforeTheFirstSaveAndKeptPerIntegration() {
         assertThat(store().mailboxCursor(7)).isEmpty();
 
-        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 1700000000L, 41));
-        store().saveMailboxCursor(8, new MailboxCursor("Replies", 5, 0));
+        store().saveMailboxCursor(7, null, new MailboxCursor("INBOX", 1700000000L, 41));
+        store().saveMailboxCursor(8, null, new MailboxCursor("Replies", 5, 0));
 
         assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 1700000000L, 41));
         assertThat(store().mailboxCursor(8)).contains(new MailboxCursor("Replies", 5, 0));
@@ -1633,19 +1633,42 @@ public abstract class EmailStoreContract {
 
     @Test
     void mailboxCursorMovesForwardAndNeverBackWithinOneEpoch() {
-        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 10));
-        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 12));
+        MailboxCursor ten = new MailboxCursor("INBOX", 3, 10);
+        store().saveMailboxCursor(7, null, ten);
+        store().saveMailboxCursor(7, ten, new MailboxCursor("INBOX", 3, 12));
         assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 3, 12));
 
         // A slower node saving what it read earlier does not undo the progress.
-        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 11));
+        store().saveMailboxCursor(7, ten, new MailboxCursor("INBOX", 3, 11));
         assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 3, 12));
 
         // A new UIDVALIDITY or another folder starts over, even at lower UIDs.
-        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 4, 2));
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 3, 12), new MailboxCursor("INBOX", 4, 2));
         assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 4, 2));
-        store().saveMailboxCursor(7, new MailboxCursor("Replies", 4, 1));
+        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 4, 2), new MailboxCursor("Replies", 4, 1));
         assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("Replies", 4, 1));
+    }
+
+    @Test
+    void mailboxCursorOfANewEpochIsNotUndoneByANodeStillReadingTheOldOne() {
+        MailboxCursor old = new MailboxCursor("INBOX", 3, 10);
+        store().saveMailboxCursor(7, null, old);
+        // One node sees the folder renumbered and starts the new epoch.
+        MailboxCursor fresh = new MailboxCursor("INBOX", 4, 2);
+        store().saveMailboxCursor(7, old, fresh);
+
+        // A slower node read the old cursor and still reads under the old UIDVALIDITY.
+        store().saveMailboxCursor(7, old, new MailboxCursor("INBOX", 3, 11));
+        assertThat(store().mailboxCursor(7)).contains(fresh);
+        // Nor does a node that read no cursor at all replace it.
+        store().saveMailboxCursor(7, null, new MailboxCursor("INBOX", 3, 12));
+        assertThat(store().mailboxCursor(7)).contains(fresh);
+
+        // A node that read the new epoch moves it on, and may start the next one.
+        store().saveMailboxCursor(7, fresh, new MailboxCursor("INBOX", 4, 5));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("INBOX", 4, 5));
+        store().saveMailboxCursor(7, fresh, new MailboxCursor("Replies", 1, 0));
+        assertThat(store().mailboxCursor(7)).contains(new MailboxCursor("Replies", 1, 0));
     }
 
     @Test
@@ -1658,7 +1681,7 @@ public abstract class EmailStoreContract {
                 int offset = t;
                 saves.add(pool.submit(() -> {
                     for (int uid = 1 + offset; uid <= 40; uid += threads) {
-                        store().saveMailboxCursor(7, new MailboxCursor("INBOX", 9, uid));
+                        store().saveMailboxCursor(7, null, new MailboxCursor("INBOX", 9, uid));
                     }
                 }));
             }
