@@ -21,13 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java -cp benchmarks/target/benchmarks.jar io.crmemail.benchmarks.DeliveryThroughput \
  *     [--messages 20000] [--store h2,postgres] [--runs 3] [--sink auto|builtin|postfix]
  *     [--workers 2] [--connections 2] [--baseline-messages 5000] [--lean] [--transport pipelined|angus]
+ *     [--producers 1]
  * </pre>
+ *
+ * {@code --producers} is the number of threads calling {@code send} during end-to-end (a host sends from many
+ * request threads at once; one producer measures the enqueue latency of a single caller as well).
  *
  * {@code --transport} chooses the engine's SMTP client for relays: our pipelined one (the default) or Angus.
  *
  * A first round (run 0, up to 5,000 messages) warms every path up and is not counted. Then per run and
  * store, on a fresh database: a warm-up of 1,000 messages (not counted), then
- * <b>end-to-end</b> — one producer thread enqueues N messages while the engine delivers; the clock runs
+ * <b>end-to-end</b> — one producer thread (or --producers) enqueues N messages while the engine delivers; the clock runs
  * from the first {@code send} to the N-th message accepted by the server — and <b>drain</b> — N messages
  * enqueued first with no workers running, then an engine started; the clock runs from the start until the
  * N-th acceptance. Only messages the SMTP server answered 250 to are counted; after each run the store is
@@ -36,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DeliveryThroughput {
 
     private static final int WARMUP = 1000;
+    private static int producers = 1;
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
@@ -44,6 +49,7 @@ public final class DeliveryThroughput {
         int workers = args.getInt("workers", 2);
         int connections = args.getInt("connections", 2);
         int baselineMessages = args.getInt("baseline-messages", 5_000);
+        producers = args.getInt("producers", 1);
         List<String> stores = List.of(args.get("store", "h2,postgres").split(","));
         String transport = args.get("transport", "pipelined");
         if (!transport.equals("pipelined") && !transport.equals("angus")) {
@@ -126,7 +132,7 @@ public final class DeliveryThroughput {
             long cpu = processCpuNanos();
             long sql = SqlCounter.roundTrips();
             long start = System.nanoTime();
-            enqueue(service, crm, WARMUP, n);
+            enqueueConcurrently(service, crm, WARMUP, n);
             double enqueueRate = Baselines.rate(n, start);
             require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
@@ -163,6 +169,36 @@ public final class DeliveryThroughput {
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** {@link #enqueue} split over {@code producers} threads, each a consecutive range. */
+    private static void enqueueConcurrently(EmailService service, BenchCrm crm, int from, int count)
+            throws InterruptedException {
+        if (producers <= 1) {
+            enqueue(service, crm, from, count);
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+        for (int p = 0; p < producers; p++) {
+            int start = from + (int) ((long) count * p / producers);
+            int end = from + (int) ((long) count * (p + 1) / producers);
+            Thread t = new Thread(() -> {
+                try {
+                    enqueue(service, crm, start, end - start);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-producer-" + p);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     private static void enqueue(EmailService service, BenchCrm crm, int from, int count) {
