@@ -220,21 +220,34 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
         }
         boolean anyAccepted = false;
         boolean anyUnexpected = false;
-        for (int i = 0; i < recipients.size(); i++) {
-            SmtpReply r = wire.read();
-            rcpts.add(r);
-            if (r.is(421)) {
-                return new SmtpExchange(mail, rcpts, null, null);
+        SmtpReply data;
+        try {
+            for (int i = 0; i < recipients.size(); i++) {
+                SmtpReply r = wire.read();
+                rcpts.add(r);
+                if (r.is(421)) {
+                    return new SmtpExchange(mail, rcpts, null, null);
+                }
+                anyAccepted |= r.positive();
+                anyUnexpected |= SmtpExchange.unexpected(r);
             }
-            anyAccepted |= r.positive();
-            anyUnexpected |= SmtpExchange.unexpected(r);
+            data = wire.read();
+        } catch (IOException e) {
+            // A server that refuses and then hangs up (a drop ACL): its replies so far decide, nothing was sent.
+            open = false;
+            return new SmtpExchange(mail, rcpts, null, null);
         }
-        SmtpReply data = wire.read();
         if (!data.is(354)) {
             return new SmtpExchange(mail, rcpts, data, null);
         }
-        if (!mail.is(250) || !anyAccepted || anyUnexpected) {
-            // A server that said 354 anyway gets an empty message, which it must refuse (RFC 2920 3.1).
+        if (mail.is(250) && anyAccepted && anyUnexpected) {
+            // A recipient is accepted, so an empty message could be delivered: abort by hanging up instead.
+            open = false;
+            return new SmtpExchange(mail, rcpts, null, null);
+        }
+        if (!mail.is(250) || !anyAccepted) {
+            // No recipient: a server that said 354 anyway gets an empty message, which it must refuse
+            // (RFC 2920 3.1).
             finishEmpty();
             return new SmtpExchange(mail, rcpts, null, null);
         }
@@ -276,6 +289,7 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
     }
 
     private void finishEmpty() throws IOException {
+        dataTerminatorSent = true; // whatever the server makes of it, this transaction is not to be repeated
         wire.command(".");
         wire.flush();
         wire.read();
