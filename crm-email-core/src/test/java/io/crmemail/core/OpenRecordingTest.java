@@ -233,6 +233,27 @@ class OpenRecordingTest {
     }
 
     @Test
+    void aWriterThatWasInterruptedKeepsWritingAndAStoppedOneIsReplaced() throws Exception {
+        service(OpenRecording.DEFAULT);
+        gated.set(false);
+        String pixel = pixelOfNewMessage();
+        service.trackOpen(pixel + ".png", HUMAN, "203.0.113.1");
+        assertThat(service.flushTracking()).isTrue();
+
+        // A stray interrupt (a host's executor shutdown, say) must not end recording for good.
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("crm-email-open-writer-")).forEach(Thread::interrupt);
+        Thread.sleep(100);
+        for (int i = 0; i < 20; i++) {
+            service.trackOpen(pixel + ".png", HUMAN, "203.0.113.2");
+        }
+
+        assertThat(service.flushTracking()).as("every hit written after the interrupt").isTrue();
+        assertThat(opensOf(pixel)).hasSize(21);
+        assertThat(service.trackingCounts().opensDropped()).isZero();
+    }
+
+    @Test
     void synchronousRecordingWritesBeforeTrackOpenReturns() {
         service(OpenRecording.synchronous());
         gated.set(false);

@@ -30,16 +30,28 @@ public record EmailEvent(
 
     /** Longer user agents are cut: they are stored with every hit and only ever read by people. */
     private static final int MAX_USER_AGENT = 512;
+    /** The stores' column width; a longer value (say a forwarded-for chain) would fail the whole write. */
+    private static final int MAX_IP_ADDRESS = 64;
 
     public EmailEvent {
         details = details == null ? Map.of() : Map.copyOf(details);
+        userAgent = clientFact(userAgent, MAX_USER_AGENT);
+        ipAddress = clientFact(ipAddress, MAX_IP_ADDRESS);
+    }
+
+    /** Cut to {@code max} characters, without NULs (PostgreSQL refuses them in text). */
+    private static String clientFact(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.indexOf('\0') < 0 ? value : value.replace("\0", "");
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 
     /** A new open or click (id assigned by the store), classified human or automated by its user agent. */
     static EmailEvent hit(long messageId, EventType type, Instant at, String userAgent, String ipAddress,
                           Map<String, String> details) {
-        String ua = userAgent == null || userAgent.length() <= MAX_USER_AGENT ? userAgent
-                : userAgent.substring(0, MAX_USER_AGENT);
+        String ua = clientFact(userAgent, MAX_USER_AGENT);
         return new EmailEvent(0, messageId, type, at, ua, ipAddress, AutomatedAgents.isAutomated(ua), details);
     }
 

@@ -121,25 +121,29 @@ final class OpenWriter {
         }
 
         void offer(OpenHit hit) {
-            if (thread == null) {
+            Thread t = thread;
+            if (t == null || !t.isAlive()) {
                 startOnce();
             }
+            // Counted before it can be written, so that flush() never sees it written but not queued.
+            queued.incrementAndGet();
             if (!queue.offer(hit)) {
+                queued.decrementAndGet();
                 long n = dropped.incrementAndGet();
                 if (n == 1 || n % DROP_LOG_EVERY == 0) {
                     log.warn("pixel hit queue full ({} hits): {} open(s) dropped so far", recording.queueCapacity(), n);
                 }
                 return;
             }
-            queued.incrementAndGet();
             if (closed) {
                 // Close may have let the writer finish just before this hit went in: write what is left here.
                 drainHere();
             }
         }
 
+        /** Starts the writer, or a new one when the last died (an Error it could not survive). */
         private synchronized void startOnce() {
-            if (thread != null || closed) {
+            if (thread != null && thread.isAlive() || closed) {
                 return;
             }
             Thread t = new Thread(this::run, "crm-email-open-writer-" + index);
@@ -182,7 +186,10 @@ final class OpenWriter {
                 try {
                     first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
-                    return;
+                    if (closed) {
+                        return;
+                    }
+                    continue; // only close stops a writer: its queue would fill and drop every later hit
                 }
                 if (first == null || first == STOP) {
                     if (closed && queue.isEmpty()) {

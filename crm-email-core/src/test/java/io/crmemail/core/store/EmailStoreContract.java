@@ -2068,6 +2068,23 @@ public abstract class EmailStoreContract {
     }
 
     @Test
+    void recordOpensKeepsOversizedClientFactsInTheColumnsInsteadOfFailingTheBatch() {
+        EmailMessage m = sentMessage(NewToken.of("pix-long", TokenKind.PIXEL));
+        String forwardedChain = "203.0.113.7, 198.51.100.23, 192.0.2.44, 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4";
+
+        int recorded = store().recordOpens(List.of(
+                new OpenHit("pix-long", NOW.plusSeconds(1), "Mozilla/5.0 \u0000" + "x".repeat(2_000), forwardedChain,
+                        false),
+                hit("pix-long", NOW.plusSeconds(2))));
+
+        assertThat(recorded).isEqualTo(2);
+        List<EmailEvent> opens = opens(m.id());
+        assertThat(opens).hasSize(2);
+        assertThat(opens.get(0).ipAddress()).hasSize(64).startsWith("203.0.113.7, ");
+        assertThat(opens.get(0).userAgent()).hasSize(512).startsWith("Mozilla/5.0 x").doesNotContain("\u0000");
+    }
+
+    @Test
     void recordOpensAppliesTheOpenRuleHitByHitAndIgnoresUnknownTokens() {
         EmailMessage a = sentMessage(NewToken.of("pix-a", TokenKind.PIXEL), NewToken.of("rep-a", TokenKind.REPLY));
         EmailMessage b = sentMessage(NewToken.of("pix-b", TokenKind.PIXEL));
