@@ -73,30 +73,12 @@ final class PipelinedSmtpTransport implements MailTransport {
         if (recipients.isEmpty()) {
             return TransportResult.permanentFailure(0, "the envelope has no recipients", List.of());
         }
-        if (pool.isClosed()) {
-            return TransportResult.transientFailure(0, "transport closed");
-        }
-        PipelinedConnection connection;
-        try {
-            connection = pool.acquire(acquireTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return TransportResult.transientFailure(0, "interrupted while waiting for a connection");
-        }
-        if (connection == null) {
-            return TransportResult.transientFailure(0, pool.isClosed() ? "transport closed"
-                    : "no connection available to " + hostPort + " within " + acquireTimeout);
-        }
-        Lease lease = new Lease(connection);
-        try {
-            return sendOn(lease, message, mailFrom, recipients, envelope.recipients());
-        } finally {
-            pool.release(lease.connection, lease.reusable);
-        }
+        return pool.withLease(acquireTimeout, hostPort,
+                lease -> sendOn(lease, message, mailFrom, recipients, envelope.recipients()));
     }
 
-    private TransportResult sendOn(Lease lease, MimeMessage message, String mailFrom, List<String> recipients,
-            List<String> names) {
+    private TransportResult sendOn(SmtpConnectionPool.Lease<PipelinedConnection> lease, MimeMessage message,
+            String mailFrom, List<String> recipients, List<String> names) {
         // A connection idle for a while may have been dropped by the server; find out before using it.
         if (lease.connection.isOpen() && lease.connection.idleLongerThan(staleAfterNanos)
                 && !lease.connection.probe()) {
@@ -144,20 +126,5 @@ final class PipelinedSmtpTransport implements MailTransport {
     @Override
     public void close() {
         pool.close();
-    }
-
-    /** The connection a sender holds, possibly swapped for a fresh one along the way. */
-    private static final class Lease {
-        PipelinedConnection connection;
-        boolean reusable;
-
-        Lease(PipelinedConnection connection) {
-            this.connection = connection;
-        }
-
-        void replace(PipelinedConnection fresh) {
-            connection.close();
-            connection = fresh;
-        }
     }
 }

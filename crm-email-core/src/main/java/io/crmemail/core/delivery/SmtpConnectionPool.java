@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +58,48 @@ final class SmtpConnectionPool<C extends SmtpConnectionPool.Pooled> {
         } catch (RuntimeException e) {
             permits.release();
             throw e;
+        }
+    }
+
+    /**
+     * Runs {@code send} on a leased connection and gives it back afterwards (kept when the lease says it is
+     * reusable); when none can be had, the transient failure that says why.
+     */
+    TransportResult withLease(Duration timeout, String hostPort, Function<Lease<C>, TransportResult> send) {
+        if (isClosed()) {
+            return TransportResult.transientFailure(0, "transport closed");
+        }
+        C connection;
+        try {
+            connection = acquire(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return TransportResult.transientFailure(0, "interrupted while waiting for a connection");
+        }
+        if (connection == null) {
+            return TransportResult.transientFailure(0, isClosed() ? "transport closed"
+                    : "no connection available to " + hostPort + " within " + timeout);
+        }
+        Lease<C> lease = new Lease<>(connection);
+        try {
+            return send.apply(lease);
+        } finally {
+            release(lease.connection, lease.reusable);
+        }
+    }
+
+    /** The connection a sender holds, possibly swapped for a fresh one along the way. */
+    static final class Lease<C extends Pooled> {
+        C connection;
+        boolean reusable;
+
+        Lease(C connection) {
+            this.connection = connection;
+        }
+
+        void replace(C fresh) {
+            connection.close();
+            connection = fresh;
         }
     }
 

@@ -88,30 +88,12 @@ public final class SmtpTransport implements MailTransport {
         if (recipients.length == 0) {
             return TransportResult.permanentFailure(0, "the envelope has no recipients", List.of());
         }
-        if (pool.isClosed()) {
-            return TransportResult.transientFailure(0, "transport closed");
-        }
-        SmtpConnection connection;
-        try {
-            connection = pool.acquire(acquireTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return TransportResult.transientFailure(0, "interrupted while waiting for a connection");
-        }
-        if (connection == null) {
-            return TransportResult.transientFailure(0, pool.isClosed() ? "transport closed"
-                    : "no connection available to " + hostPort + " within " + acquireTimeout);
-        }
-        Lease lease = new Lease(connection);
-        try {
-            return sendOn(lease, message, recipients, mailFrom, envelope.recipients());
-        } finally {
-            pool.release(lease.connection, lease.reusable);
-        }
+        return pool.withLease(acquireTimeout, hostPort,
+                lease -> sendOn(lease, message, recipients, mailFrom, envelope.recipients()));
     }
 
-    private TransportResult sendOn(Lease lease, MimeMessage message, InternetAddress[] recipients, String mailFrom,
-            List<String> names) {
+    private TransportResult sendOn(SmtpConnectionPool.Lease<SmtpConnection> lease, MimeMessage message,
+            InternetAddress[] recipients, String mailFrom, List<String> names) {
         // A connection idle for a while may have been dropped by the server; find out before using it.
         if (lease.connection.isOpen() && lease.connection.idleLongerThan(staleAfterNanos)
                 && !lease.connection.probe()) {
@@ -175,20 +157,5 @@ public final class SmtpTransport implements MailTransport {
     @Override
     public void close() {
         pool.close();
-    }
-
-    /** The connection a sender holds, possibly swapped for a fresh one along the way. */
-    private static final class Lease {
-        SmtpConnection connection;
-        boolean reusable;
-
-        Lease(SmtpConnection connection) {
-            this.connection = connection;
-        }
-
-        void replace(SmtpConnection fresh) {
-            connection.close();
-            connection = fresh;
-        }
     }
 }
