@@ -7,7 +7,11 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Properties;
 
 /** Messages, envelopes and integrations for the transport tests. */
@@ -33,6 +37,25 @@ final class SmtpTestMessages {
         m.setText("Hello,\r\n.a line with a leading dot\r\nbye\r\n", "UTF-8");
         m.saveChanges();
         return m;
+    }
+
+    /** Sends {@code count} messages from 6 threads at once; the outcomes, in submission order. */
+    static List<TransportResult.Outcome> sendConcurrently(MailTransport transport, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<TransportResult>> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String subject = "c" + i;
+                results.add(pool.submit(() -> transport.send(message(subject, "a@x.example"), envelope("a@x.example"))));
+            }
+            List<TransportResult.Outcome> outcomes = new ArrayList<>();
+            for (Future<TransportResult> f : results) {
+                outcomes.add(f.get().outcome());
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static Envelope envelope(String... recipients) {

@@ -4,6 +4,7 @@ import static io.crmemail.core.delivery.SmtpTestMessages.BOUNCES;
 import static io.crmemail.core.delivery.SmtpTestMessages.envelope;
 import static io.crmemail.core.delivery.SmtpTestMessages.message;
 import static io.crmemail.core.delivery.SmtpTestMessages.plain;
+import static io.crmemail.core.delivery.SmtpTestMessages.sendConcurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -17,9 +18,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,19 +76,7 @@ abstract class SmtpTransportGreenMailContract {
     @Test
     void concurrentSendersAllDeliver() throws Exception {
         MailTransport transport = transport(smtp().maxConnections(3).build());
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<TransportResult>> results = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                String subject = "c" + i;
-                results.add(pool.submit(() -> transport.send(message(subject, "a@x.example"), envelope("a@x.example"))));
-            }
-            for (Future<TransportResult> f : results) {
-                assertThat(f.get().outcome()).isEqualTo(Outcome.SENT);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(sendConcurrently(transport, 30)).hasSize(30).containsOnly(Outcome.SENT);
         assertThat(greenMail.waitForIncomingEmail(5000, 30)).isTrue();
     }
 

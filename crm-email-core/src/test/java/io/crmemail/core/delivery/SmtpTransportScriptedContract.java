@@ -4,6 +4,7 @@ import static io.crmemail.core.delivery.SmtpTestMessages.BOUNCES;
 import static io.crmemail.core.delivery.SmtpTestMessages.envelope;
 import static io.crmemail.core.delivery.SmtpTestMessages.message;
 import static io.crmemail.core.delivery.SmtpTestMessages.plain;
+import static io.crmemail.core.delivery.SmtpTestMessages.sendConcurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crmemail.core.delivery.TransportResult.Outcome;
@@ -90,19 +91,7 @@ abstract class SmtpTransportScriptedContract {
     void concurrentSendersShareAtMostMaxConnections() throws Exception {
         MailTransport transport = transport(3);
         server.delayReplies(Duration.ofMillis(2));
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<TransportResult>> results = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                String subject = "c" + i;
-                results.add(pool.submit(() -> transport.send(message(subject, "a@x.example"), envelope("a@x.example"))));
-            }
-            for (Future<TransportResult> f : results) {
-                assertThat(f.get().outcome()).isEqualTo(Outcome.SENT);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(sendConcurrently(transport, 60)).hasSize(60).containsOnly(Outcome.SENT);
         assertThat(server.messages()).hasSize(60);
         assertThat(server.connectionsOpened()).isBetween(1, 3);
     }
