@@ -24,6 +24,8 @@ final class BenchStores implements AutoCloseable {
     private static final byte[] KEY = new byte[32];
     /** Extra H2 URL settings to try (e.g. {@code ;MAX_LENGTH_INPLACE_LOB=65536}); none by default, as in the demo. */
     private static final String H2_OPTIONS = System.getProperty("bench.h2.options", "");
+    /** With {@code -Dbench.pg.statements=true} PostgreSQL loads pg_stat_statements and each run prints its top. */
+    static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pg.statements");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private EmbeddedPostgres postgres;
@@ -57,7 +59,25 @@ final class BenchStores implements AutoCloseable {
     /** A new schema per call in one embedded PostgreSQL, started on first use. */
     private String postgresUrl() throws IOException {
         if (postgres == null) {
-            postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "100");
+            if (PG_STATEMENTS) {
+                builder.setServerConfig("shared_preload_libraries", System.getProperty("bench.pg.preload", "pg_stat_statements"))
+                        .setServerConfig("pg_stat_statements.track_planning", "on");
+                for (String setting : System.getProperty("bench.pg.config", "").split(",")) {
+                    if (setting.contains("=")) {
+                        builder.setServerConfig(setting.substring(0, setting.indexOf('=')),
+                                setting.substring(setting.indexOf('=') + 1));
+                    }
+                }
+            }
+            postgres = builder.start();
+            if (PG_STATEMENTS) {
+                try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+                    s.execute("CREATE EXTENSION pg_stat_statements");
+                } catch (java.sql.SQLException e) {
+                    throw new IOException(e);
+                }
+            }
         }
         String schema = "bench" + (++counter);
         try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
@@ -66,6 +86,39 @@ final class BenchStores implements AutoCloseable {
             throw new IOException(e);
         }
         return postgres.getJdbcUrl("postgres", "postgres") + "&currentSchema=" + schema;
+    }
+
+    /**
+     * The statements PostgreSQL spent most time on since the last call (execution plus planning, per message),
+     * then a reset; empty unless {@code -Dbench.pg.statements=true} and PostgreSQL was used.
+     */
+    String topStatements(long messages) {
+        if (!PG_STATEMENTS || postgres == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("  PostgreSQL µs per message (exec + plan), calls per message:\n");
+        try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT total_exec_time + total_plan_time, calls, query"
+                    + " FROM pg_stat_statements ORDER BY 1 DESC LIMIT 15")) {
+                while (rs.next()) {
+                    String query = rs.getString(3).replaceAll("\\s+", " ");
+                    out.append(String.format("  %8.1f %7.3f  %s%n", rs.getDouble(1) * 1000 / messages,
+                            (double) rs.getLong(2) / messages, query.length() > 140 ? query.substring(0, 140) + "…" : query));
+                }
+            }
+            try (var rs = s.executeQuery("SELECT schemaname || '.' || relname, seq_scan, seq_tup_read"
+                    + " FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC LIMIT 5")) {
+                while (rs.next()) {
+                    out.append(String.format("  sequential scans of %s: %d, rows read %d%n", rs.getString(1),
+                            rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            s.execute("SELECT pg_stat_statements_reset()");
+            s.execute("SELECT pg_stat_reset()");
+        } catch (java.sql.SQLException e) {
+            out.append("  (pg_stat_statements: ").append(e.getMessage()).append(")\n");
+        }
+        return out.toString();
     }
 
     private Path tempDir(String prefix) throws IOException {

@@ -82,15 +82,25 @@ public final class DeliveryThroughput {
                     Path files = Files.createTempDirectory("crm-email-bench-files");
                     try {
                         BenchCrm crm = new BenchCrm(store, files, sink.port(), connections);
+                        storeFactory.topStatements(1);
                         double[] e2e = endToEnd(crm, n, workers);
+                        System.out.print(storeFactory.topStatements(n + WARMUP));
                         record(into, "engine end-to-end, " + kind, e2e[0], run);
                         record(into, "  enqueue rate during end-to-end, " + kind, e2e[1], run);
                         record(into, "  process CPU µs per message, end-to-end, " + kind, e2e[2], run);
                         record(into, "  SQL statements + commits per message, end-to-end, " + kind, e2e[3], run);
+                        if (kind.equals("postgres")) {
+                            record(into, "  PostgreSQL server CPU µs per message, end-to-end", e2e[4], run);
+                        }
+                        storeFactory.topStatements(1);
                         double[] drained = drain(crm, n, workers);
+                        System.out.print(storeFactory.topStatements(n));
                         record(into, "engine drain of a full queue, " + kind, drained[0], run);
                         record(into, "  process CPU µs per message, drain, " + kind, drained[1], run);
                         record(into, "  SQL statements + commits per message, drain, " + kind, drained[2], run);
+                        if (kind.equals("postgres")) {
+                            record(into, "  PostgreSQL server CPU µs per message, drain", drained[3], run);
+                        }
                         verifyAllSent(crm.store, WARMUP + 2 * n);
                     } finally {
                         BenchStores.deleteTree(files);
@@ -130,16 +140,20 @@ public final class DeliveryThroughput {
             enqueue(service, crm, 0, WARMUP);
             require(counting.awaitSent(WARMUP, 120_000), "warm-up not delivered: " + counting.sent);
             long cpu = processCpuNanos();
+            long serverCpu = Machine.postgresCpuNanos();
             long sql = SqlCounter.roundTrips();
+            SqlCounter.BY_SQL.clear();
             long start = System.nanoTime();
             enqueueConcurrently(service, crm, WARMUP, n);
             double enqueueRate = Baselines.rate(n, start);
             require(counting.awaitSent(WARMUP + n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
             double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            double serverCpuPerMessage = (Machine.postgresCpuNanos() - serverCpu) / 1e3 / n;
             double sqlPerMessage = (double) (SqlCounter.roundTrips() - sql) / n;
+            System.out.print(SqlCounter.tallyPerMessage(n));
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return new double[] {rate, enqueueRate, cpuPerMessage, sqlPerMessage};
+            return new double[] {rate, enqueueRate, cpuPerMessage, sqlPerMessage, serverCpuPerMessage};
         }
     }
 
@@ -150,15 +164,19 @@ public final class DeliveryThroughput {
         }
         CountingTransports counting = new CountingTransports();
         long cpu = processCpuNanos();
+        long serverCpu = Machine.postgresCpuNanos();
         long sql = SqlCounter.roundTrips();
+        SqlCounter.BY_SQL.clear();
         long start = System.nanoTime();
         try (EmailService service = crm.service(counting).workers(workers).build().start()) {
             require(counting.awaitSent(n, 600_000), "not all delivered: " + counting.sent);
             double rate = Baselines.rate(n, start);
             double cpuPerMessage = (processCpuNanos() - cpu) / 1e3 / n;
+            double serverCpuPerMessage = (Machine.postgresCpuNanos() - serverCpu) / 1e3 / n;
             double sqlPerMessage = (double) (SqlCounter.roundTrips() - sql) / n;
+            System.out.print(SqlCounter.tallyPerMessage(n));
             require(counting.failed.get() == 0, counting.failed + " sends failed");
-            return new double[] {rate, cpuPerMessage, sqlPerMessage};
+            return new double[] {rate, cpuPerMessage, sqlPerMessage, serverCpuPerMessage};
         }
     }
 

@@ -17,6 +17,10 @@ final class SqlCounter {
 
     static final LongAdder STATEMENTS = new LongAdder();
     static final LongAdder COMMITS = new LongAdder();
+    /** Executions per SQL text, kept only with {@code -Dbench.sql.tally=true} (a map lookup per execution). */
+    static final java.util.concurrent.ConcurrentHashMap<String, LongAdder> BY_SQL =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final boolean TALLY = Boolean.getBoolean("bench.sql.tally");
 
     private SqlCounter() {
     }
@@ -37,22 +41,46 @@ final class SqlCounter {
         return proxy(Connection.class, connection, (target, method, args) -> {
             if (method.getName().equals("commit")) {
                 COMMITS.increment();
+                tally("COMMIT");
             }
             Object result = invoke(target, method, args);
             if (result instanceof Statement s && method.getReturnType().isInterface()) {
-                return statement(method.getReturnType(), s);
+                String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
+                return statement(method.getReturnType(), s, sql);
             }
             return result;
         });
     }
 
-    private static Object statement(Class<?> type, Statement statement) {
+    private static Object statement(Class<?> type, Statement statement, String preparedSql) {
         return proxy(type, statement, (target, method, args) -> {
             if (method.getName().startsWith("execute")) {
                 STATEMENTS.increment();
+                tally(preparedSql != null ? preparedSql
+                        : args != null && args.length > 0 && args[0] instanceof String text ? text : "?");
             }
             return invoke(target, method, args);
         });
+    }
+
+    private static void tally(String sql) {
+        if (TALLY) {
+            BY_SQL.computeIfAbsent(sql, k -> new LongAdder()).increment();
+        }
+    }
+
+    /** The tally so far, most executed first, per message; empty unless {@code -Dbench.sql.tally=true}. */
+    static String tallyPerMessage(long messages) {
+        StringBuilder out = new StringBuilder();
+        BY_SQL.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                .forEach(e -> {
+                    String sql = e.getKey().replaceAll("\\s+", " ").trim();
+                    out.append(String.format("  %8.3f  %s%n", (double) e.getValue().sum() / messages,
+                            sql.length() > 160 ? sql.substring(0, 160) + "…" : sql));
+                });
+        BY_SQL.clear();
+        return out.toString();
     }
 
     @FunctionalInterface

@@ -38,6 +38,21 @@ public abstract class Dialect {
      */
     abstract boolean insertIfAbsent(Connection c, String insert, Sql.Binder binder) throws SQLException;
 
+    /**
+     * A query that runs {@code update} and returns {@code columns} of the rows it changed, as they are after it:
+     * {@code UPDATE … RETURNING} where the database has it, H2's {@code FINAL TABLE} otherwise. One statement, so
+     * an update and the read of its result cost one round trip and need no transaction around them.
+     */
+    abstract String updateReturning(String update, String columns);
+
+    /**
+     * True when the database runs several inserts as one statement through data-modifying {@code WITH} clauses
+     * (PostgreSQL), so that a new message with its outbox entry, tokens and first event is one round trip.
+     */
+    boolean dataModifyingWith() {
+        return false;
+    }
+
     /** Inserts a schema version row unless it is there (version, description, checksum, installed_at). */
     abstract String insertVersionIfAbsent();
 

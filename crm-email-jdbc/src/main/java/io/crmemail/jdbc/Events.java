@@ -69,16 +69,25 @@ final class Events {
     }
 
     private static void bind(PreparedStatement ps, EmailEvent event) throws SQLException {
+        ps.setLong(1, event.messageId());
+        bindAfterMessage(ps, 2, event);
+    }
+
+    /**
+     * Binds the event's columns after {@code message_id} (type, occurred_at, user_agent, ip_address, automated,
+     * details) from {@code first} on; returns the next free index.
+     */
+    static int bindAfterMessage(PreparedStatement ps, int first, EmailEvent event) throws SQLException {
         Objects.requireNonNull(event.type(), "event type");
         Objects.requireNonNull(event.occurredAt(), "event occurredAt");
-        ps.setLong(1, event.messageId());
-        ps.setString(2, event.type().wire());
-        Sql.setInstant(ps, 3, event.occurredAt());
-        ps.setString(4, event.userAgent());
-        ps.setString(5, event.ipAddress());
-        ps.setBoolean(6, event.automated());
+        ps.setString(first, event.type().wire());
+        Sql.setInstant(ps, first + 1, event.occurredAt());
+        ps.setString(first + 2, event.userAgent());
+        ps.setString(first + 3, event.ipAddress());
+        ps.setBoolean(first + 4, event.automated());
         // Opens and clicks of people carry no details: skip Jackson for the commonest event.
-        ps.setString(7, event.details().isEmpty() ? "{}" : EmailJson.write(event.details()));
+        ps.setString(first + 5, event.details().isEmpty() ? "{}" : EmailJson.write(event.details()));
+        return first + 6;
     }
 
     private static Map<String, String> details(String json) {

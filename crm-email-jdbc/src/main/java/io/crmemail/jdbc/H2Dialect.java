@@ -37,6 +37,11 @@ public final class H2Dialect extends Dialect {
     }
 
     @Override
+    String updateReturning(String update, String columns) {
+        return "SELECT " + columns + " FROM FINAL TABLE (" + update + ")";
+    }
+
+    @Override
     boolean insertIfAbsent(Connection c, String insert, Sql.Binder binder) throws SQLException {
         // H2 waits for a concurrent insert of the key to commit and then refuses ours; a failed statement does not
         // end H2's transaction, so refusal is a plain answer here.

@@ -69,33 +69,59 @@ final class Messages {
         Tokens.validate(email.tokens());
     }
 
-    /** Inserts the comment, its outbox entry when pending, and its tokens; the caller's transaction. */
+    /** The insert of a message row; {@link #bindRow} binds all of its parameters. */
+    String insertRowSql() {
+        return "INSERT INTO crm_email_message (account_id, table_id, record_id, type, parent_id, user_id, created_at,"
+                + " status, attempts, message_id, inbound_key, metadata, " + String.join(", ", MessageColumns.NAMES)
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, " + dialect.jsonParameter() + ", ?, ?, ?, ?)";
+    }
+
+    /** Binds the parameters of {@link #insertRowSql} from {@code first} on; returns the next free index. */
+    static int bindRow(PreparedStatement ps, int first, NewEmail email, EmailMetadata metadata) throws SQLException {
+        ps.setLong(first, email.accountId());
+        ps.setLong(first + 1, email.record().tableId());
+        ps.setLong(first + 2, email.record().recordId());
+        ps.setString(first + 3, email.type().wire());
+        Sql.setLong(ps, first + 4, email.parentId());
+        Sql.setLong(ps, first + 5, email.userId());
+        Sql.setInstant(ps, first + 6, email.createdAt());
+        ps.setString(first + 7, metadata.status().wire());
+        ps.setString(first + 8, metadata.messageId());
+        ps.setString(first + 9, inboundKey(email.type(), metadata.messageId()));
+        ps.setString(first + 10, MetadataJson.write(metadata));
+        return MessageColumns.bind(ps, first + 11, email.type(), metadata);
+    }
+
+    /**
+     * Inserts the comment, its outbox entry when pending, its tokens and its first event. Where the dialect can
+     * (see {@link #insertsInOneStatement}) that is one statement, atomic by itself; otherwise it is several and
+     * needs the caller's transaction.
+     */
     EmailMessage insert(Connection c, NewEmail email) throws SQLException {
         boolean pending = email.metadata().status().isPending();
         Instant dueAt = pending ? Sql.micros(email.dueAt()) : null;
         EmailMetadata metadata = email.metadata().toBuilder().attempts(0).nextAttemptAt(dueAt).build();
+        long id = insertsInOneStatement()
+                ? MessageInsert.run(c, this, email, metadata, dueAt)
+                : insertStepByStep(c, email, metadata, dueAt);
+        return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
+                email.userId(), Sql.micros(email.createdAt()), metadata);
+    }
+
+    /** True when {@link #insert} is a single statement, so that it needs no transaction around it. */
+    boolean insertsInOneStatement() {
+        return dialect.dataModifyingWith();
+    }
+
+    private long insertStepByStep(Connection c, NewEmail email, EmailMetadata metadata, Instant dueAt)
+            throws SQLException {
         long id;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO crm_email_message (account_id, table_id,"
-                        + " record_id, type, parent_id, user_id, created_at, status, attempts, message_id, inbound_key,"
-                        + " metadata, " + String.join(", ", MessageColumns.NAMES) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0,"
-                        + " ?, ?, " + dialect.jsonParameter() + ", ?, ?, ?, ?)",
-                new String[] {"id"})) {
-            ps.setLong(1, email.accountId());
-            ps.setLong(2, email.record().tableId());
-            ps.setLong(3, email.record().recordId());
-            ps.setString(4, email.type().wire());
-            Sql.setLong(ps, 5, email.parentId());
-            Sql.setLong(ps, 6, email.userId());
-            Sql.setInstant(ps, 7, email.createdAt());
-            ps.setString(8, metadata.status().wire());
-            ps.setString(9, metadata.messageId());
-            ps.setString(10, inboundKey(email.type(), metadata.messageId()));
-            ps.setString(11, MetadataJson.write(metadata));
-            MessageColumns.bind(ps, 12, email.type(), metadata);
+        try (PreparedStatement ps = c.prepareStatement(insertRowSql(), new String[] {"id"})) {
+            bindRow(ps, 1, email, metadata);
             ps.executeUpdate();
             id = generatedId(ps);
         }
-        if (pending) {
+        if (dueAt != null) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO crm_email_outbox (message_id, account_id, due_at) VALUES (?, ?, ?)")) {
                 ps.setLong(1, id);
@@ -108,8 +134,7 @@ final class Messages {
         if (email.firstEvent() != null) {
             events.insert(c, EmailEvent.of(id, email.firstEvent(), email.createdAt(), Map.of()));
         }
-        return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
-                email.userId(), Sql.micros(email.createdAt()), metadata);
+        return id;
     }
 
     /**

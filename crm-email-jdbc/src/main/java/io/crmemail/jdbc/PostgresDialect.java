@@ -46,6 +46,16 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    String updateReturning(String update, String columns) {
+        return update + " RETURNING " + columns;
+    }
+
+    @Override
+    boolean dataModifyingWith() {
+        return true;
+    }
+
+    @Override
     String insertVersionIfAbsent() {
         return "INSERT INTO crm_email_schema_version (version, description, checksum, installed_at)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";

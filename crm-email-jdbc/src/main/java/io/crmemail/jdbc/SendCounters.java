@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Sends counted per account and window. A reservation is one conditional update ({@code sends + n <= limit}),
- * which the database re-checks on the locked row when reservations race, so the total never passes the limit;
- * only the first reservation of a window inserts its row.
+ * Sends counted per account and window. A reservation is one conditional update ({@code sends + n <= limit})
+ * that returns the new total, which the database re-checks on the locked row when reservations race, so the
+ * total never passes the limit; only the first reservation of a window inserts its row.
  */
 final class SendCounters {
 
@@ -21,16 +21,38 @@ final class SendCounters {
     private static final int ROUNDS = 3;
 
     private final Dialect dialect;
+    private final String addSql;
 
     SendCounters(Dialect dialect) {
         this.dialect = dialect;
+        this.addSql = dialect.updateReturning("UPDATE crm_email_send_window SET sends = sends + ?"
+                + " WHERE account_id = ? AND window_start = ? AND sends + ? <= ?", "sends");
+    }
+
+    /**
+     * Adds to the window when it is open and the sends fit, in one statement (atomic without a transaction).
+     *
+     * @return the new total, or null when the window is not open yet or the sends do not fit: then
+     *         {@link #reserve} decides, in a transaction
+     */
+    Long add(Connection c, long accountId, Instant windowStart, int count, long limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(addSql)) {
+            ps.setLong(1, count);
+            ps.setLong(2, accountId);
+            Sql.setInstant(ps, 3, windowStart);
+            ps.setLong(4, count);
+            ps.setLong(5, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
     }
 
     long reserve(Connection c, long accountId, Instant windowStart, int count, long limit) throws SQLException {
         for (int round = 1; ; round++) {
-            if (add(c, accountId, windowStart, count, limit)) {
-                // Our update holds the row lock until commit, so this reads our own total.
-                return sends(c, accountId, windowStart);
+            Long total = add(c, accountId, windowStart, count, limit);
+            if (total != null) {
+                return total;
             }
             Long current = read(c, accountId, windowStart);
             if (current != null) {
@@ -47,19 +69,6 @@ final class SendCounters {
             if (round == ROUNDS) {
                 throw new IllegalStateException("send window of account " + accountId + " keeps changing");
             }
-        }
-    }
-
-    private static boolean add(Connection c, long accountId, Instant windowStart, int count, long limit)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_send_window SET sends = sends + ?"
-                + " WHERE account_id = ? AND window_start = ? AND sends + ? <= ?")) {
-            ps.setLong(1, count);
-            ps.setLong(2, accountId);
-            Sql.setInstant(ps, 3, windowStart);
-            ps.setLong(4, count);
-            ps.setLong(5, limit);
-            return ps.executeUpdate() > 0;
         }
     }
 

@@ -61,14 +61,19 @@ final class Tokens {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            if (JdbcStoreException.isUniqueViolation(e)) {
-                DuplicateTokenException duplicate = new DuplicateTokenException(
-                        "token already exists; nothing of the message was stored");
-                duplicate.initCause(e);
-                throw duplicate;
-            }
-            throw e;
+            throw duplicateOr(e);
         }
+    }
+
+    /** A unique violation on insert means a token exists already: that is a DuplicateTokenException. */
+    static SQLException duplicateOr(SQLException e) {
+        if (JdbcStoreException.isUniqueViolation(e)) {
+            DuplicateTokenException duplicate = new DuplicateTokenException(
+                    "token already exists; nothing of the message was stored");
+            duplicate.initCause(e);
+            throw duplicate;
+        }
+        return e;
     }
 
     Optional<TrackingToken> find(Connection c, String token) throws SQLException {

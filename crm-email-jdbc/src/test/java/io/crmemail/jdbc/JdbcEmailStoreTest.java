@@ -187,6 +187,70 @@ class JdbcEmailStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void onAPoolWithAutoCommitOffEveryOperationIsCommitted(String name, Supplier<TestDatabase> database,
+                                                          Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            db.store();
+            HikariDataSource regular = (HikariDataSource) db.dataSource();
+            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+            config.setJdbcUrl(regular.getJdbcUrl());
+            config.setUsername(regular.getUsername());
+            config.setAutoCommit(false);
+            config.setMaximumPoolSize(2);
+            try (HikariDataSource manual = new HikariDataSource(config)) {
+                JdbcEmailStore store = JdbcEmailStore.builder(manual).credentialKey(TestDatabase.KEY).build();
+                long id = store.enqueue(email("committed")).id();
+                assertThat(store.reserveSends(1, NOW, 2, 10)).isEqualTo(2);
+                assertThat(store.reserveSends(1, NOW, 3, 10)).isEqualTo(5);
+                assertThat(store.find(id)).isPresent();
+                assertThat(store.integrations(1)).isEmpty();
+
+                // Seen from other connections: nothing was left uncommitted on the pool's connections.
+                assertThat(queryString(regular, "SELECT COUNT(*) FROM crm_email_outbox WHERE message_id = " + id))
+                        .isEqualTo("1");
+                assertThat(queryString(regular, "SELECT sends FROM crm_email_send_window WHERE account_id = 1"))
+                        .isEqualTo("5");
+                assertThat(manual.getHikariPoolMXBean().getActiveConnections()).isZero();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aNewMessageIsWrittenWithItsOutboxEntryTokensAndFirstEventInTheirOrder(String name,
+            Supplier<TestDatabase> database, Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            NewEmail plain = email("p1");
+            NewEmail email = new NewEmail(plain.accountId(), plain.record(), plain.type(), plain.parentId(),
+                    plain.userId(), plain.createdAt(), plain.metadata(), plain.dueAt(),
+                    List.of(NewToken.of("p1", TokenKind.PIXEL), NewToken.of("r1", TokenKind.REPLY),
+                            new NewToken("c1", TokenKind.CLICK, "https://acme.com/a?b=1")),
+                    io.crmemail.core.tracking.EventType.QUEUED);
+            long id = store.enqueue(email).id();
+
+            assertThat(store.tokens(id)).extracting(t -> t.token() + "/" + t.kind() + "/" + t.url())
+                    .containsExactly("p1/PIXEL/null", "r1/REPLY/null", "c1/CLICK/https://acme.com/a?b=1");
+            assertThat(store.events(id)).extracting(e -> e.type()).containsExactly(
+                    io.crmemail.core.tracking.EventType.QUEUED);
+            assertThat(queryString(db.dataSource(), "SELECT due_at FROM crm_email_outbox WHERE message_id = " + id))
+                    .isNotNull();
+            // A token taken by another message refuses the whole message, on either path.
+            NewEmail clash = new NewEmail(plain.accountId(), plain.record(), plain.type(), plain.parentId(),
+                    plain.userId(), plain.createdAt(), plain.metadata(), plain.dueAt(),
+                    List.of(NewToken.of("fresh", TokenKind.PIXEL), NewToken.of("r1", TokenKind.REPLY)),
+                    io.crmemail.core.tracking.EventType.QUEUED);
+            assertThatThrownBy(() -> store.enqueue(clash))
+                    .isInstanceOf(io.crmemail.core.store.DuplicateTokenException.class);
+            assertThat(store.listForRecord(1, new RecordRef(1, 1))).hasSize(1);
+            assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM crm_email_outbox")).isEqualTo("1");
+            assertThat(queryString(db.dataSource(), "SELECT COUNT(*) FROM crm_email_event")).isEqualTo("1");
+            assertThat(store.findToken("fresh")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void hotFieldsAreColumnsAndTheMetadataIsJson(String name, Supplier<TestDatabase> database, Class<?> dialect)
             throws Exception {
         try (TestDatabase db = database.get()) {
