@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Click tracking of HTML links. At acceptance {@link #trackableUrls} lists the links to track, in document
@@ -23,6 +25,8 @@ import org.jsoup.nodes.Element;
 public final class ClickLinks {
 
     private static final int MAX_URL = 8192;
+    /** Parsed once: jsoup parses a selector given as a string on every select. */
+    private static final Evaluator LINKS = QueryParser.parse("a[href]");
     private static final String HEX = "0123456789ABCDEF";
 
     private ClickLinks() {
@@ -39,7 +43,7 @@ public final class ClickLinks {
         if (html == null || html.isBlank()) {
             return urls;
         }
-        for (Element a : parse(html).select("a[href]")) {
+        for (Element a : parse(html).select(LINKS)) {
             if (trackable(a)) {
                 urls.add(normalise(a.attr("href").strip()));
             }
@@ -57,7 +61,7 @@ public final class ClickLinks {
         }
         Document doc = parse(html);
         int next = 0;
-        for (Element a : doc.select("a[href]")) {
+        for (Element a : doc.select(LINKS)) {
             if (next >= trackingUrls.size()) {
                 break;
             }

@@ -40,6 +40,7 @@ public final class MimeComposer {
     public MimeComposer(Session session, AttachmentStore attachments) {
         this.session = Objects.requireNonNull(session, "session");
         this.attachments = attachments;
+        StreamProviderPin.pin();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.crmemail.core.integration.SmtpSecurity;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,6 +25,7 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
 
     /** Headers never written to the wire, as Angus leaves them out. */
     private static final String[] NOT_SENT = {"Bcc", "Content-Length"};
+    private static final int DATA_BUFFER = 8192;
 
     private final SmtpClientSettings settings;
     private SmtpWire wire;
@@ -282,7 +284,10 @@ final class PipelinedConnection implements SmtpConnectionPool.Pooled {
 
     private SmtpReply writeData(MimeMessage message) throws IOException, MessagingException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(wire.out());
-        message.writeTo(data, NOT_SENT);
+        // Jakarta Mail's encoders write a body a byte at a time: gather those into runs before dot-stuffing.
+        BufferedOutputStream buffered = new BufferedOutputStream(data, DATA_BUFFER);
+        message.writeTo(buffered, NOT_SENT);
+        buffered.flush();
         dataTerminatorSent = true;
         data.finish();
         return wire.read();
