@@ -119,7 +119,7 @@ public final class EmailService implements AutoCloseable {
                 b.spoolDirectory, b.clock);
         this.engine = new DeliveryEngine(b.store, b.records, b.attachments, b.transports, settings,
                 new DeliveryOptions(b.workers, b.batchSize, b.lease, b.pollInterval, b.retryPolicy, b.nodeId,
-                        b.shutdownTimeout), b.clock);
+                        b.shutdownTimeout, b.linger), b.clock);
         this.mailboxes = new MailboxPoller(b.store, b.tokenProvider, inbound::receive);
         this.mailboxPolling = b.mailboxPolling;
     }
@@ -576,6 +576,7 @@ public final class EmailService implements AutoCloseable {
         private int batchSize = 50;
         private Duration lease = Duration.ofMinutes(5);
         private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration linger = Duration.ofMillis(10);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String nodeId;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -630,6 +631,12 @@ public final class EmailService implements AutoCloseable {
         public Builder lease(Duration v) { lease = v; return this; }
         /** How often idle workers look for due messages (default 1 s). */
         public Builder pollInterval(Duration v) { pollInterval = v; return this; }
+        /**
+         * How long a worker woken by a send lets more sends gather before it claims (default 10 ms; it stops
+         * waiting as soon as a batch's worth has arrived). While a host enqueues steadily, workers then claim
+         * whole batches instead of one message per claim; {@code Duration.ZERO} claims at once.
+         */
+        public Builder linger(Duration v) { linger = v; return this; }
         public Builder retryPolicy(RetryPolicy v) { retryPolicy = v; return this; }
         /** This node's lease owner name (default: random), unique among nodes sharing a store. */
         public Builder nodeId(String v) { nodeId = v; return this; }

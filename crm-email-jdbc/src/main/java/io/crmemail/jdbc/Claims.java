@@ -98,7 +98,7 @@ final class Claims {
      * Locks candidates in fair order, in chunks of twice what is still missing (rows another node holds are
      * skipped and the next ones tried), and leases those still claimable, appending them to {@code claimed}.
      */
-    private static void lockAndLease(Connection c, List<Candidate> candidates, String owner, Instant expires,
+    private void lockAndLease(Connection c, List<Candidate> candidates, String owner, Instant expires,
                                      Instant now, int limit, List<Long> claimed, Set<Long> tried) throws SQLException {
         int from = 0;
         while (claimed.size() < limit && from < candidates.size()) {
@@ -200,30 +200,21 @@ final class Claims {
     }
 
     /** Leases the locked entries that are still claimable; returns those, in the given order. */
-    private static List<Long> lease(Connection c, List<Long> ids, String owner, Instant expires, Instant now)
+    private List<Long> lease(Connection c, List<Long> ids, String owner, Instant expires, Instant now)
             throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
         }
         // A "being sent" mark left under an expired lease says nothing about the new owner.
-        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET lease_owner = ?,"
-                + " lease_expires_at = ?, sending = FALSE WHERE message_id = ?" + CLAIMABLE)) {
-            for (Long id : ids) {
-                ps.setString(1, owner);
-                Sql.setInstant(ps, 2, expires);
-                ps.setLong(3, id);
-                Sql.setInstant(ps, 4, now);
-                Sql.setInstant(ps, 5, now);
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            List<Long> leased = new ArrayList<>(ids.size());
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    leased.add(ids.get(i));
-                }
-            }
-            return leased;
-        }
+        Set<Long> changed = Sql.updatedMessageIds(c, dialect, "UPDATE crm_email_outbox SET lease_owner = ?,"
+                + " lease_expires_at = ?, sending = FALSE WHERE message_id IN (" + Sql.placeholders(ids.size()) + ")"
+                + CLAIMABLE, ps -> {
+                    ps.setString(1, owner);
+                    Sql.setInstant(ps, 2, expires);
+                    int index = Sql.setLongs(ps, 3, ids);
+                    Sql.setInstant(ps, index++, now);
+                    Sql.setInstant(ps, index, now);
+                });
+        return ids.stream().filter(changed::contains).toList();
     }
 }

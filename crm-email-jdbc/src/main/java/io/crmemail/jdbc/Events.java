@@ -20,16 +20,21 @@ final class Events {
     private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() {
     };
 
+    /** Rows per multi-row insert: 7 parameters each, well below every driver's parameter limit. */
+    static final int ROWS_PER_INSERT = 200;
+
+    private final String valuesRow;
     private final String insertSql;
 
     Events(Dialect dialect) {
+        this.valuesRow = "(?, ?, ?, ?, ?, ?, " + dialect.jsonParameter() + ")";
         this.insertSql = "INSERT INTO crm_email_event (message_id, type, occurred_at, user_agent, ip_address, automated,"
-                + " details) VALUES (?, ?, ?, ?, ?, ?, " + dialect.jsonParameter() + ")";
+                + " details) VALUES " + valuesRow;
     }
 
     EmailEvent insert(Connection c, EmailEvent event) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insertSql, new String[] {"id"})) {
-            bind(ps, event);
+            bind(ps, 1, event);
             ps.executeUpdate();
             long id = Messages.generatedId(ps);
             return new EmailEvent(id, event.messageId(), event.type(), Sql.micros(event.occurredAt()),
@@ -37,17 +42,24 @@ final class Events {
         }
     }
 
-    /** Inserts events in one JDBC batch, in list order (their ids ascend with it); returns nothing of them. */
+    /**
+     * Inserts events with multi-row inserts (one statement per {@value #ROWS_PER_INSERT} events), in list order:
+     * their ids ascend with it. Returns nothing of them.
+     */
     void insertAll(Connection c, List<EmailEvent> all) throws SQLException {
-        if (all.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            for (EmailEvent event : all) {
-                bind(ps, event);
-                ps.addBatch();
+        for (int from = 0; from < all.size(); from += ROWS_PER_INSERT) {
+            List<EmailEvent> rows = all.subList(from, Math.min(all.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder(insertSql);
+            for (int i = 1; i < rows.size(); i++) {
+                sql.append(", ").append(valuesRow);
             }
-            ps.executeBatch();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int index = 1;
+                for (EmailEvent event : rows) {
+                    index = bind(ps, index, event);
+                }
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -68,9 +80,10 @@ final class Events {
         }
     }
 
-    private static void bind(PreparedStatement ps, EmailEvent event) throws SQLException {
-        ps.setLong(1, event.messageId());
-        bindAfterMessage(ps, 2, event);
+    /** Binds a whole row from {@code first} on; returns the next free index. */
+    private static int bind(PreparedStatement ps, int first, EmailEvent event) throws SQLException {
+        ps.setLong(first, event.messageId());
+        return bindAfterMessage(ps, first + 1, event);
     }
 
     /**

@@ -297,7 +297,7 @@ public final class JdbcEmailStore implements EmailStore {
         return tx.run(c -> {
             Set<Long> marked = new LinkedHashSet<>();
             for (List<Long> slice : Sql.slices(List.copyOf(messageIds))) {
-                marked.addAll(Outbox.startSending(c, slice, owner, now));
+                marked.addAll(Outbox.startSending(c, dialect, slice, owner, now));
             }
             return marked;
         });

@@ -135,51 +135,29 @@ final class Outbox {
     }
 
     /**
-     * One conditional update per entry, sent as one JDBC batch: each both checks the lease and marks the entry, so
-     * a cancel sees one or the other.
+     * One conditional update of all the entries: it both checks each lease and marks the entry, so a cancel sees
+     * one or the other. Returns the marked ones in the given order.
      */
-    static Set<Long> startSending(Connection c, Collection<Long> ids, String owner, Instant now) throws SQLException {
+    static Set<Long> startSending(Connection c, Dialect dialect, Collection<Long> ids, String owner, Instant now)
+            throws SQLException {
         List<Long> distinct = List.copyOf(new LinkedHashSet<>(ids));
         if (distinct.isEmpty()) {
             return Set.of();
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE crm_email_outbox SET sending = TRUE"
-                + " WHERE message_id = ? AND lease_owner = ? AND lease_expires_at > ?")) {
-            for (Long id : distinct) {
-                ps.setLong(1, id);
-                ps.setString(2, owner);
-                Sql.setInstant(ps, 3, now);
-                ps.addBatch();
+        Set<Long> changed = Sql.updatedMessageIds(c, dialect, "UPDATE crm_email_outbox SET sending = TRUE"
+                + " WHERE message_id IN (" + Sql.placeholders(distinct.size()) + ")"
+                + " AND lease_owner = ? AND lease_expires_at > ?", ps -> {
+                    int index = Sql.setLongs(ps, 1, distinct);
+                    ps.setString(index++, owner);
+                    Sql.setInstant(ps, index, now);
+                });
+        Set<Long> marked = new LinkedHashSet<>();
+        for (Long id : distinct) {
+            if (changed.contains(id)) {
+                marked.add(id);
             }
-            int[] counts = ps.executeBatch();
-            Set<Long> marked = new LinkedHashSet<>();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] == Statement.SUCCESS_NO_INFO) {
-                    return markedBy(c, distinct, owner, now);
-                }
-                if (counts[i] > 0) {
-                    marked.add(distinct.get(i));
-                }
-            }
-            return marked;
         }
-    }
-
-    /** For a driver that does not count a batch's rows: the entries marked for {@code owner}, read back. */
-    private static Set<Long> markedBy(Connection c, List<Long> ids, String owner, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT message_id FROM crm_email_outbox WHERE message_id IN ("
-                + Sql.placeholders(ids.size()) + ") AND sending = TRUE AND lease_owner = ? AND lease_expires_at > ?")) {
-            int index = Sql.setLongs(ps, 1, ids);
-            ps.setString(index++, owner);
-            Sql.setInstant(ps, index, now);
-            Set<Long> marked = new LinkedHashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    marked.add(rs.getLong(1));
-                }
-            }
-            return marked;
-        }
+        return marked;
     }
 
     Optional<EmailMessage> cancel(Connection c, long messageId, Instant at) throws SQLException {

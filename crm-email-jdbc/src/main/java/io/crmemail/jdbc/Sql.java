@@ -1,5 +1,6 @@
 package io.crmemail.jdbc;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Small JDBC helpers shared by the store's parts: instants in UTC with microsecond precision, nulls, IN lists. */
 final class Sql {
@@ -75,6 +78,24 @@ final class Sql {
             throw new IllegalArgumentException("an IN list needs at least one value");
         }
         return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /**
+     * Runs {@code update} and returns the {@code message_id}s of the rows it changed, in one statement (see
+     * {@link Dialect#updateReturning}); a set-based update instead of a JDBC batch of one update per row.
+     */
+    static Set<Long> updatedMessageIds(Connection c, Dialect dialect, String update, Binder binder)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.updateReturning(update, "message_id"))) {
+            binder.bind(ps);
+            Set<Long> changed = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changed.add(rs.getLong(1));
+                }
+            }
+            return changed;
+        }
     }
 
     /** Binds {@code ids} from parameter {@code first} on; returns the next free parameter index. */

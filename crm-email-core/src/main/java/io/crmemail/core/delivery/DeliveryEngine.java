@@ -51,6 +51,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
     private boolean signalled;
+    /** Wakes (enqueues) since a worker last finished lingering; guarded by {@link #signal}. */
+    private int wakes;
     private volatile boolean running;
     private volatile boolean closing;
 
@@ -86,6 +88,7 @@ public final class DeliveryEngine implements AutoCloseable {
     public void wake() {
         synchronized (signal) {
             signalled = true;
+            wakes++;
             signal.notifyAll();
         }
     }
@@ -121,8 +124,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private void workLoop() {
         while (running) {
             try {
-                if (runOnce() == 0) {
-                    awaitSignal();
+                int claimed = runOnce();
+                // A partial batch means sends are trickling in: let the next batch gather before claiming it.
+                if (claimed == 0 ? awaitSignal() : claimed < options.batchSize()) {
+                    linger();
                 }
             } catch (RuntimeException e) {
                 // The store may be briefly unreachable; back off one poll interval and try again.
@@ -132,7 +137,8 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void awaitSignal() {
+    /** Waits for a wake or the poll interval; true when woken by a send. */
+    private boolean awaitSignal() {
         synchronized (signal) {
             if (!signalled && running) {
                 try {
@@ -142,7 +148,30 @@ public final class DeliveryEngine implements AutoCloseable {
                     running = false;
                 }
             }
+            boolean woken = signalled;
             signalled = false;
+            return woken;
+        }
+    }
+
+    /**
+     * Waits up to the linger, or until a batch's worth of sends has arrived: claiming one message per round trip
+     * while a host enqueues steadily would cost a claim's statements per message.
+     */
+    private void linger() {
+        long deadline = System.nanoTime() + options.linger().toNanos();
+        synchronized (signal) {
+            try {
+                long left;
+                while (running && !closing && wakes < options.batchSize()
+                        && (left = deadline - System.nanoTime()) > 0) {
+                    signal.wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            wakes = 0;
         }
     }
 

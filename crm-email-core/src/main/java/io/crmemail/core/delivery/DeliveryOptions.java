@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param retryPolicy     backoff for transient failures
  * @param nodeId          lease owner name of this node, unique among nodes sharing a store
  * @param shutdownTimeout how long close() waits for in-flight sends
+ * @param linger          how long a woken worker lets a batch gather before it claims (0: claim at once)
  */
 public record DeliveryOptions(int workers, int batchSize, Duration lease, Duration pollInterval,
-                              RetryPolicy retryPolicy, String nodeId, Duration shutdownTimeout) {
+                              RetryPolicy retryPolicy, String nodeId, Duration shutdownTimeout, Duration linger) {
 
     public DeliveryOptions {
         if (workers < 0 || batchSize < 1) {
@@ -26,5 +27,9 @@ public record DeliveryOptions(int workers, int batchSize, Duration lease, Durati
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
     }
 }
