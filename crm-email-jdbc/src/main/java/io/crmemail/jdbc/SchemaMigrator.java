@@ -43,7 +43,8 @@ final class SchemaMigrator {
                 // Deriving recipients from stored JSON needs the address parser, which SQL does not have.
                 MessageColumns.backfill(c);
                 return null;
-            }), new Version(4, "integration_kinds"), new Version(5, "mailbox_cursor"));
+            }), new Version(4, "integration_kinds"), new Version(5, "mailbox_cursor"),
+            new Version(6, "inline_json"));
 
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
     /** Serialises migrations within one JVM (the dialect's lock covers other nodes where it can). */

@@ -269,6 +269,33 @@ class JdbcEmailStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void migratingToV6KeepsMessagesAndEventsStoredBefore(String name, Supplier<TestDatabase> database,
+                                                          Class<?> dialect) throws Exception {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = JdbcEmailStore.builder(db.dataSource()).build();
+            new SchemaMigrator(store.dialect(), new Tx(db.dataSource()), SchemaMigrator.VERSIONS.subList(0, 5)).migrate();
+            String longBody = "<p>" + "x".repeat(5000) + "</p>";
+            NewEmail old = email("v5");
+            long id = store.enqueue(new NewEmail(old.accountId(), old.record(), old.type(), old.parentId(),
+                    old.userId(), old.createdAt(), old.metadata().toBuilder().body(longBody).build(), old.dueAt(),
+                    old.tokens(), io.crmemail.core.tracking.EventType.QUEUED)).id();
+
+            assertThat(store.migrate()).isEqualTo(1);
+
+            assertThat(store.find(id).orElseThrow().metadata().body()).isEqualTo(longBody);
+            assertThat(store.events(id)).hasSize(1);
+            if (name.equals("h2")) {
+                assertThat(queryString(db.dataSource(), "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                        + " WHERE TABLE_NAME = 'CRM_EMAIL_MESSAGE' AND COLUMN_NAME = 'METADATA'"))
+                        .isEqualTo("CHARACTER VARYING");
+                assertThat(queryString(db.dataSource(), "SELECT IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS"
+                        + " WHERE TABLE_NAME = 'CRM_EMAIL_MESSAGE' AND COLUMN_NAME = 'METADATA'")).isEqualTo("NO");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void migratingToV3DerivesTheSearchColumnsOfMessagesStoredBefore(String name, Supplier<TestDatabase> database,
                                                                      Class<?> dialect) throws Exception {
         try (TestDatabase db = database.get()) {

@@ -1,0 +1,2 @@
+-- crm-email schema, version 6: nothing to do on PostgreSQL. On H2 a message's metadata and an event's details
+-- leave LOB storage; here they are jsonb already, stored in the row (and TOASTed only when large).
