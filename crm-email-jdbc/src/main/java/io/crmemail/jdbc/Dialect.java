@@ -53,6 +53,16 @@ public abstract class Dialect {
         return false;
     }
 
+    /**
+     * Makes the rest of the transaction plan its statements for the tables as they are now. The outbox swells
+     * from a handful of rows to tens of thousands when a mail merge lands; a plan the database cached for a
+     * statement while the table was small (a sequential scan) would otherwise stay until the table's next
+     * ANALYZE and read the whole outbox for every chunk of ten messages. Called first in the delivery path's batch
+     * transactions, where planning once per batch costs little. Nothing to do where plans are not cached.
+     */
+    void planForCurrentSize(Connection c) throws SQLException {
+    }
+
     /** Inserts a schema version row unless it is there (version, description, checksum, installed_at). */
     abstract String insertVersionIfAbsent();
 

@@ -243,7 +243,7 @@ public final class JdbcEmailStore implements EmailStore {
         }
         Instant at = Sql.micros(now);
         Instant expires = Sql.micros(now.plus(lease));
-        return tx.run(c -> claims.claim(c, at, owner, expires, limit));
+        return batch(c -> claims.claim(c, at, owner, expires, limit));
     }
 
     @Override
@@ -258,7 +258,7 @@ public final class JdbcEmailStore implements EmailStore {
         if (completions.isEmpty()) {
             return Set.of();
         }
-        return tx.run(c -> {
+        return batch(c -> {
             Set<Long> applied = new LinkedHashSet<>();
             for (List<Completion> slice : Sql.slices(completions)) {
                 applied.addAll(outbox.completeAll(c, owner, slice));
@@ -294,7 +294,7 @@ public final class JdbcEmailStore implements EmailStore {
         if (owner == null || messageIds.isEmpty()) {
             return Set.of();
         }
-        return tx.run(c -> {
+        return batch(c -> {
             Set<Long> marked = new LinkedHashSet<>();
             for (List<Long> slice : Sql.slices(List.copyOf(messageIds))) {
                 marked.addAll(Outbox.startSending(c, dialect, slice, owner, now));
@@ -521,6 +521,14 @@ public final class JdbcEmailStore implements EmailStore {
         tx.run(c -> {
             mailboxCursors.save(c, integrationId, read, cursor);
             return null;
+        });
+    }
+
+    /** A transaction of the delivery path over a batch, planned for the tables' current size (see Dialect). */
+    private <T> T batch(Tx.Work<T> work) {
+        return tx.run(c -> {
+            dialect.planForCurrentSize(c);
+            return work.run(c);
         });
     }
 

@@ -56,6 +56,14 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    void planForCurrentSize(Connection c) throws SQLException {
+        // LOCAL: it ends with the transaction, so the host's pooled connection keeps its own setting.
+        try (PreparedStatement ps = c.prepareStatement("SET LOCAL plan_cache_mode = force_custom_plan")) {
+            ps.execute();
+        }
+    }
+
+    @Override
     String insertVersionIfAbsent() {
         return "INSERT INTO crm_email_schema_version (version, description, checksum, installed_at)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";

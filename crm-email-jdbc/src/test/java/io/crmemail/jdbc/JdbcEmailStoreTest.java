@@ -215,6 +215,20 @@ class JdbcEmailStoreTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theDeliveryPathsPlanSettingEndsWithItsTransactionOnPostgres() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres(1)) {
+            JdbcEmailStore store = db.store();
+            long id = store.enqueue(email("plan")).id();
+            List<io.crmemail.core.store.DeliveryJob> jobs = store.claimDue(NOW.plusSeconds(1), "node", java.time.Duration.ofMinutes(1), 10);
+            assertThat(jobs).extracting(io.crmemail.core.store.DeliveryJob::messageId).containsExactly(id);
+            assertThat(store.startSendingAll(List.of(id), "node", NOW.plusSeconds(1))).containsExactly(id);
+
+            // The pool has one connection: the one the claim and the mark used.
+            assertThat(queryString(db.dataSource(), "SHOW plan_cache_mode")).isEqualTo("auto");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void aNewMessageIsWrittenWithItsOutboxEntryTokensAndFirstEventInTheirOrder(String name,
