@@ -198,7 +198,7 @@ public final class EmailService implements AutoCloseable {
     public List<BatchEntry> sendBatch(Caller caller, List<MessageRequest> requests) {
         Objects.requireNonNull(caller, "caller");
         List<BatchEntry> entries = messages.acceptBatch(caller, requests);
-        engine.wake();
+        engine.wake((int) entries.stream().filter(e -> e.message() != null).count());
         return entries;
     }
 
@@ -576,7 +576,7 @@ public final class EmailService implements AutoCloseable {
         private int batchSize = 50;
         private Duration lease = Duration.ofMinutes(5);
         private Duration pollInterval = Duration.ofSeconds(1);
-        private Duration linger = Duration.ofMillis(10);
+        private Duration linger = DeliveryOptions.DEFAULT_LINGER;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String nodeId;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -632,8 +632,8 @@ public final class EmailService implements AutoCloseable {
         /** How often idle workers look for due messages (default 1 s). */
         public Builder pollInterval(Duration v) { pollInterval = v; return this; }
         /**
-         * How long a worker woken by a send lets more sends gather before it claims (default 10 ms; it stops
-         * waiting as soon as a batch's worth has arrived). While a host enqueues steadily, workers then claim
+         * How long a worker woken by a send lets more sends gather before it claims (default 10 ms, at most 10 s;
+         * it stops waiting as soon as a batch's worth has arrived). While a host enqueues steadily, workers then claim
          * whole batches instead of one message per claim; {@code Duration.ZERO} claims at once.
          */
         public Builder linger(Duration v) { linger = v; return this; }

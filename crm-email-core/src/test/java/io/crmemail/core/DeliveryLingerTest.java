@@ -2,6 +2,7 @@ package io.crmemail.core;
 
 import static io.crmemail.core.testsupport.TestWorld.CALLER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crmemail.core.store.EmailStore;
 import io.crmemail.core.testsupport.ScriptedSmtpServer;
@@ -57,6 +58,30 @@ class DeliveryLingerTest {
     }
 
     @Test
+    void withTwoWorkersBothWaitAndOneClaimsTheWholeBatch() throws Exception {
+        try (EmailService service = workers(2, 10, Duration.ofSeconds(5))) {
+            for (int i = 0; i < 10; i++) {
+                service.send(CALLER, world.request().build());
+            }
+            smtp.awaitMessages(10, Duration.ofSeconds(4));
+
+            assertThat(smtp.messages()).hasSize(10);
+            assertThat(claims).containsExactly(10);
+        }
+    }
+
+    @Test
+    void closingDuringALingerReturnsAtOnce() throws Exception {
+        EmailService service = workers(10, Duration.ofSeconds(8));
+        service.send(CALLER, world.request().build());
+        Thread.sleep(100); // the worker is lingering now
+        long start = System.nanoTime();
+        service.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
     void aLoneSendIsDeliveredAfterTheLinger() throws Exception {
         try (EmailService service = workers(10, Duration.ofMillis(200))) {
             service.send(CALLER, world.request().build());
@@ -67,10 +92,23 @@ class DeliveryLingerTest {
         }
     }
 
+    @Test
+    void aLingerIsBounded() {
+        assertThatThrownBy(() -> world.serviceBuilder().linger(Duration.ofMinutes(1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger");
+        assertThatThrownBy(() -> world.serviceBuilder().linger(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger");
+    }
+
     /** One worker, idle in its wait when the test starts sending. */
     private EmailService workers(int batchSize, Duration linger) throws InterruptedException {
+        return workers(1, batchSize, linger);
+    }
+
+    /** Workers idle in their wait when the test starts sending. */
+    private EmailService workers(int workers, int batchSize, Duration linger) throws InterruptedException {
         EmailService service = world.serviceBuilder().store(counting(world.store)).clock(Clock.systemUTC())
-                .workers(1).batchSize(batchSize).linger(linger).pollInterval(Duration.ofMinutes(1)).build();
+                .workers(workers).batchSize(batchSize).linger(linger).pollInterval(Duration.ofMinutes(1)).build();
         world.clock.set(java.time.Instant.now());
         service.start();
         Thread.sleep(300); // its first claim found nothing; it now waits for a send

@@ -215,6 +215,6 @@ final class Claims {
                     Sql.setInstant(ps, index++, now);
                     Sql.setInstant(ps, index, now);
                 });
-        return ids.stream().filter(changed::contains).toList();
+        return ids.stream().distinct().filter(changed::contains).toList();
     }
 }

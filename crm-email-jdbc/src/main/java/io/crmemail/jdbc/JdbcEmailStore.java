@@ -117,7 +117,7 @@ public final class JdbcEmailStore implements EmailStore {
             messages.registerAccount(tx, email.accountId());
         }
         Tx.Work<EmailMessage> insert = c -> messages.insert(c, email);
-        return messages.insertsInOneStatement() ? tx.autoCommit(insert) : tx.run(insert);
+        return messages.insertsInOneStatement(email) ? tx.autoCommit(insert) : tx.run(insert);
     }
 
     @Override

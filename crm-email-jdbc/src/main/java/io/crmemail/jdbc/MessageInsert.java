@@ -19,6 +19,12 @@ import java.util.Map;
  */
 final class MessageInsert {
 
+    /**
+     * Most tokens one statement carries (3 parameters each; a message with more links is written step by step):
+     * keeps far below the driver's 65,535 parameters and the number of distinct statement texts small.
+     */
+    static final int MAX_TOKENS = 100;
+
     private MessageInsert() {
     }
 
@@ -55,8 +61,8 @@ final class MessageInsert {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            // Only the token table has a unique key that a new outgoing message can run into.
-            if (String.valueOf(e.getMessage()).contains("crm_email_token")) {
+            // The unique keys a new message can run into: a token, or (inbound mail only) the inbound key.
+            if (email.type() != io.crmemail.core.message.CommentType.EMAIL_IN) {
                 throw Tokens.duplicateOr(e);
             }
             throw e;
@@ -70,13 +76,13 @@ final class MessageInsert {
             sql.append(", o AS (INSERT INTO crm_email_outbox (message_id, account_id, due_at) SELECT id, ?, ? FROM m)");
         }
         if (tokens > 0) {
-            // VALUES keeps the tokens' order, so their seq ascends as the message listed them.
+            // Inserted in the order the message lists them (the ordinal), so that their seq ascends with it.
             sql.append(", t AS (INSERT INTO crm_email_token (token, kind, account_id, table_id, record_id,"
                     + " message_id, url) SELECT v.token, v.kind, ?, ?, ?, m.id, v.url FROM m, (VALUES ");
             for (int i = 0; i < tokens; i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?)");
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ").append(i).append(')');
             }
-            sql.append(") AS v (token, kind, url))");
+            sql.append(") AS v (token, kind, url, ord) ORDER BY v.ord)");
         }
         if (event) {
             sql.append(", e AS (INSERT INTO crm_email_event (message_id, type, occurred_at, user_agent, ip_address,"

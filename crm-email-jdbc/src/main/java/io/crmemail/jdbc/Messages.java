@@ -101,16 +101,16 @@ final class Messages {
         boolean pending = email.metadata().status().isPending();
         Instant dueAt = pending ? Sql.micros(email.dueAt()) : null;
         EmailMetadata metadata = email.metadata().toBuilder().attempts(0).nextAttemptAt(dueAt).build();
-        long id = insertsInOneStatement()
+        long id = insertsInOneStatement(email)
                 ? MessageInsert.run(c, this, email, metadata, dueAt)
                 : insertStepByStep(c, email, metadata, dueAt);
         return new EmailMessage(id, email.accountId(), email.record(), email.type(), email.parentId(),
                 email.userId(), Sql.micros(email.createdAt()), metadata);
     }
 
-    /** True when {@link #insert} is a single statement, so that it needs no transaction around it. */
-    boolean insertsInOneStatement() {
-        return dialect.dataModifyingWith();
+    /** True when {@link #insert} of {@code email} is a single statement, so that it needs no transaction around it. */
+    boolean insertsInOneStatement(NewEmail email) {
+        return dialect.dataModifyingWith() && email.tokens().size() <= MessageInsert.MAX_TOKENS;
     }
 
     private long insertStepByStep(Connection c, NewEmail email, EmailMetadata metadata, Instant dueAt)

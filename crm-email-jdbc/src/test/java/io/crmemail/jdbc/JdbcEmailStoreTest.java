@@ -265,6 +265,26 @@ class JdbcEmailStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aMessageWithManyLinksKeepsAllItsTokensInOrder(String name, Supplier<TestDatabase> database,
+                                                       Class<?> dialect) {
+        try (TestDatabase db = database.get()) {
+            JdbcEmailStore store = db.store();
+            for (int count : new int[] {MessageInsert.MAX_TOKENS, MessageInsert.MAX_TOKENS + 1, 450}) {
+                List<NewToken> tokens = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    tokens.add(new NewToken("t" + count + "-" + i, TokenKind.CLICK, "https://acme.com/" + i));
+                }
+                long id = store.enqueue(email("m" + count).withTokens(tokens)).id();
+
+                assertThat(store.tokens(id)).extracting(t -> t.token())
+                        .containsExactlyElementsOf(tokens.stream().map(NewToken::token).toList());
+                assertThat(store.tokens(List.of(id)).get(id)).hasSize(count);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void hotFieldsAreColumnsAndTheMetadataIsJson(String name, Supplier<TestDatabase> database, Class<?> dialect)
             throws Exception {
         try (TestDatabase db = database.get()) {
@@ -298,6 +318,10 @@ class JdbcEmailStoreTest {
 
             assertThat(store.find(id).orElseThrow().metadata().body()).isEqualTo(longBody);
             assertThat(store.events(id)).hasSize(1);
+            // Ids go on after the rebuilt table's last one, and the rows that point at messages still do.
+            long next = store.enqueue(email("v6")).id();
+            assertThat(next).isGreaterThan(id);
+            assertThat(store.tokens(next)).hasSize(1);
             if (name.equals("h2")) {
                 assertThat(queryString(db.dataSource(), "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
                         + " WHERE TABLE_NAME = 'CRM_EMAIL_MESSAGE' AND COLUMN_NAME = 'METADATA'"))

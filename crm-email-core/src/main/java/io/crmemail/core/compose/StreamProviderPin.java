@@ -9,8 +9,11 @@ import jakarta.mail.util.StreamProvider;
  * benchmarks. Naming the provider in the system property {@code jakarta.mail.util.StreamProvider} makes every
  * later lookup load that class by name instead; it is the same provider, so nothing else changes.
  * <p>
- * A property the host set is left alone, and {@code -Dcrmemail.pinStreamProvider=false} turns this off (for a
- * container whose applications bring different Jakarta Mail implementations: the property is JVM-wide).
+ * Only pinned when the system class loader sees the provider class. Jakarta Mail loads the named class through each
+ * thread's context class loader and fails (it does not fall back) where that loader cannot see it: in a Spring Boot
+ * fat jar, a servlet container's web application or a module system the property would break mail on threads
+ * whose context loader is another one. There the host may set the property itself where its class loaders allow.
+ * A property the host set is left alone, and {@code -Dcrmemail.pinStreamProvider=false} turns this off.
  */
 final class StreamProviderPin {
 
@@ -33,13 +36,23 @@ final class StreamProviderPin {
             done = true;
             try {
                 String pinned = choose(System.getProperty(PROPERTY), System.getProperty(OPT_OUT),
-                        () -> StreamProvider.provider().getClass().getName());
+                        () -> visibleToAll(StreamProvider.provider().getClass()));
                 if (pinned != null) {
                     System.setProperty(PROPERTY, pinned);
                 }
             } catch (RuntimeException e) {
                 // No provider found, or no permission to set properties: Jakarta Mail keeps looking it up itself.
             }
+        }
+    }
+
+    /** The class's name when every class loader that delegates to the system loader can load it; else null. */
+    static String visibleToAll(Class<?> provider) {
+        try {
+            return Class.forName(provider.getName(), false, ClassLoader.getSystemClassLoader()) == provider
+                    ? provider.getName() : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
         }
     }
 

@@ -50,9 +50,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final OutcomeMapper outcomes;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
-    private boolean signalled;
-    /** Wakes (enqueues) since a worker last finished lingering; guarded by {@link #signal}. */
-    private int wakes;
+    /** Messages announced by {@link #wake} so far (a running count, never reset); guarded by {@link #signal}. */
+    private long wakeSeq;
     private volatile boolean running;
     private volatile boolean closing;
 
@@ -84,11 +83,15 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** Tells an idle worker to look for work now (called after every enqueue). */
+    /** Tells idle workers to look for work now (called after every enqueue). */
     public void wake() {
+        wake(1);
+    }
+
+    /** Tells idle workers that {@code messages} new messages are waiting (a batch enqueue). */
+    public void wake(int messages) {
         synchronized (signal) {
-            signalled = true;
-            wakes++;
+            wakeSeq += Math.max(1, messages);
             signal.notifyAll();
         }
     }
@@ -123,24 +126,35 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void workLoop() {
         while (running) {
+            long before = wakeSeq();
             try {
                 int claimed = runOnce();
-                // A partial batch means sends are trickling in: let the next batch gather before claiming it.
-                if (claimed == 0 ? awaitSignal() : claimed < options.batchSize()) {
-                    linger();
+                if (claimed >= options.batchSize()) {
+                    continue;
+                }
+                // Nothing due: wait for a send (or the poll interval). Partial batch: sends are trickling in.
+                // Either way, let the next batch gather before claiming it.
+                if (claimed > 0 || awaitWake(before)) {
+                    linger(before);
                 }
             } catch (RuntimeException e) {
                 // The store may be briefly unreachable; back off one poll interval and try again.
                 log.warn("delivery round failed", e);
-                awaitSignal();
+                awaitWake(wakeSeq());
             }
         }
     }
 
-    /** Waits for a wake or the poll interval; true when woken by a send. */
-    private boolean awaitSignal() {
+    private long wakeSeq() {
         synchronized (signal) {
-            if (!signalled && running) {
+            return wakeSeq;
+        }
+    }
+
+    /** Waits for a send announced after {@code seen}, or the poll interval; true when there was one. */
+    private boolean awaitWake(long seen) {
+        synchronized (signal) {
+            if (wakeSeq == seen && running) {
                 try {
                     signal.wait(Math.max(1, options.pollInterval().toMillis()));
                 } catch (InterruptedException e) {
@@ -148,22 +162,21 @@ public final class DeliveryEngine implements AutoCloseable {
                     running = false;
                 }
             }
-            boolean woken = signalled;
-            signalled = false;
-            return woken;
+            return wakeSeq != seen;
         }
     }
 
     /**
-     * Waits up to the linger, or until a batch's worth of sends has arrived: claiming one message per round trip
-     * while a host enqueues steadily would cost a claim's statements per message.
+     * Waits up to the linger, or until a batch's worth of sends has been announced since {@code seen} (each worker
+     * counts from its own last claim): claiming one message per round trip while a host enqueues steadily would
+     * cost a claim's statements per message.
      */
-    private void linger() {
+    private void linger(long seen) {
         long deadline = System.nanoTime() + options.linger().toNanos();
         synchronized (signal) {
             try {
                 long left;
-                while (running && !closing && wakes < options.batchSize()
+                while (running && wakeSeq - seen < options.batchSize()
                         && (left = deadline - System.nanoTime()) > 0) {
                     signal.wait(left / 1_000_000, (int) (left % 1_000_000));
                 }
@@ -171,7 +184,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 running = false;
             }
-            wakes = 0;
         }
     }
 

@@ -28,8 +28,20 @@ public record DeliveryOptions(int workers, int batchSize, Duration lease, Durati
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(linger, "linger");
-        if (linger.isNegative()) {
-            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        if (linger.isNegative() || linger.compareTo(MAX_LINGER) > 0) {
+            throw new IllegalArgumentException("linger must be between 0 and " + MAX_LINGER + ": " + linger);
         }
+    }
+
+    /** The linger when none is given. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(10);
+
+    /** The longest linger: a send should not wait for a batch longer than this. */
+    public static final Duration MAX_LINGER = Duration.ofSeconds(10);
+
+    /** The engine's options with the default linger of 10 ms. */
+    public DeliveryOptions(int workers, int batchSize, Duration lease, Duration pollInterval, RetryPolicy retryPolicy,
+                           String nodeId, Duration shutdownTimeout) {
+        this(workers, batchSize, lease, pollInterval, retryPolicy, nodeId, shutdownTimeout, DEFAULT_LINGER);
     }
 }

@@ -67,6 +67,14 @@ final class DotStuffingOutputStream extends FilterOutputStream {
         }
     }
 
+    /**
+     * Does not flush the connection: the data goes out with its terminator in {@link #finish()}, not in pieces
+     * whenever a writer (Jakarta Mail at the end of {@code writeTo}, a buffer in front) flushes.
+     */
+    @Override
+    public void flush() {
+    }
+
     /** Ends the data: a CRLF if the last line is unfinished, then the lone dot. Flushes. */
     void finish() throws IOException {
         if (!atLineStart) {
