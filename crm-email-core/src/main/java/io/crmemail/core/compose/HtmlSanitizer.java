@@ -35,6 +35,9 @@ public final class HtmlSanitizer {
 
     private static final Safelist SAFELIST = new EmailSafelist();
 
+    /** Up to 64 recent bodies of up to 32 K characters (8 MB at most): a mail merge sanitises one body. */
+    static final RecentResults RECENT = new RecentResults(64, 32 * 1024);
+
     private HtmlSanitizer() {
     }
 
@@ -43,6 +46,10 @@ public final class HtmlSanitizer {
         if (html == null || html.isEmpty()) {
             return "";
         }
+        return RECENT.apply(html, HtmlSanitizer::clean);
+    }
+
+    private static String clean(String html) {
         Document dirty = Jsoup.parse(html, "");
         dirty.select(DROP_WITH_CONTENT).remove();
         Document clean = new Cleaner(SAFELIST).clean(dirty);
